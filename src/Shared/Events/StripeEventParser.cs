@@ -1,0 +1,147 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace StripeWebhooks.Events;
+
+/// <summary>Reads the event envelope with a forward-only reader; <c>data.object</c> is sliced, never materialised.</summary>
+public static class StripeEventParser
+{
+    /// <summary>Longest event id or type accepted; Stripe's are far shorter.</summary>
+    public const int MaxIdentifierLength = 255;
+
+    /// <summary>Parses <paramref name="payload"/>; on failure <paramref name="error"/> says what is wrong.</summary>
+    public static bool TryParse(ReadOnlyMemory<byte> payload, [NotNullWhen(true)] out StripeEvent? stripeEvent, [NotNullWhen(false)] out string? error)
+    {
+        stripeEvent = null;
+        try
+        {
+            return TryRead(payload, out stripeEvent, out error);
+        }
+        catch (JsonException)
+        {
+            error = "body is not valid JSON";
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader.Get* on a token of another kind (e.g. "created": "yesterday").
+            error = "event fields have the wrong JSON types";
+            return false;
+        }
+    }
+
+    private static bool TryRead(ReadOnlyMemory<byte> payload, out StripeEvent? stripeEvent, out string? error)
+    {
+        stripeEvent = null;
+        var reader = new Utf8JsonReader(payload.Span, new JsonReaderOptions { MaxDepth = 64 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = "body is not a JSON object";
+            return false;
+        }
+
+        string? id = null, type = null, apiVersion = null, account = null, objectKind = null;
+        long? created = null;
+        var livemode = false;
+        ReadOnlyMemory<byte> dataObject = default;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                dataObject = reader.TokenType == JsonTokenType.StartObject ? ReadDataObject(ref reader, payload) : SkipValue(ref reader);
+                continue;
+            }
+
+            var property = reader.ValueSpan.Length <= 16 ? reader.GetString() : null;
+            reader.Read();
+            switch (property)
+            {
+                case "id": id = ReadString(ref reader); break;
+                case "object": objectKind = ReadString(ref reader); break;
+                case "type": type = ReadString(ref reader); break;
+                case "created": created = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null; break;
+                case "livemode": livemode = reader.TokenType == JsonTokenType.True; break;
+                case "api_version": apiVersion = ReadString(ref reader); break;
+                case "account": account = ReadString(ref reader); break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        // The reader only proves well-formedness up to here; finish it so trailing garbage is refused.
+        while (reader.Read())
+        {
+        }
+
+        error = Validate(id, type, objectKind, dataObject);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        stripeEvent = new StripeEvent(
+            id!, type!, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(created ?? 0, 0, 253_402_300_799L)), livemode,
+            apiVersion, account, dataObject, payload);
+        return true;
+    }
+
+    private static string? Validate(string? id, string? type, string? objectKind, ReadOnlyMemory<byte> dataObject)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > MaxIdentifierLength)
+        {
+            return "event has no usable \"id\"";
+        }
+
+        if (string.IsNullOrEmpty(type) || type.Length > MaxIdentifierLength)
+        {
+            return "event has no usable \"type\"";
+        }
+
+        if (objectKind is not null && objectKind != "event")
+        {
+            return "JSON object is not a Stripe event (\"object\" is not \"event\")";
+        }
+
+        return dataObject.IsEmpty ? "event has no \"data.object\"" : null;
+    }
+
+    private static ReadOnlyMemory<byte> ReadDataObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)
+    {
+        ReadOnlyMemory<byte> dataObject = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isObject = reader.ValueTextEquals("object"u8);
+            reader.Read();
+            if (isObject && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                dataObject = payload[start..(int)reader.BytesConsumed];
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return dataObject;
+    }
+
+    private static ReadOnlyMemory<byte> SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return default;
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.ValueSpan.Length > MaxIdentifierLength * 6 ? null : reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StripeWebhooks.Configuration;
+using StripeWebhooks.Events;
+using StripeWebhooks.Processing;
+using StripeWebhooks.Signatures;
+
+namespace StripeWebhooks.Http;
+
+/// <summary>
+/// <c>POST /api/stripe/webhook</c>: read the bounded body, verify the signature, parse the envelope,
+/// process exactly once, and answer per DESIGN.md's HTTP contract. Both hosts call this.
+/// </summary>
+public sealed partial class StripeWebhookEndpoint(
+    StripeSignatureVerifier verifier,
+    StripeEventProcessor processor,
+    IOptions<WebhookOptions> options,
+    ILogger<StripeWebhookEndpoint> logger)
+{
+    /// <summary>Header Stripe signs every delivery with.</summary>
+    public const string SignatureHeader = "Stripe-Signature";
+
+    private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
+
+    /// <summary>Handles one delivery.</summary>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var body = await RequestBody.ReadAsync(request, _maxBodyBytes, cancellationToken);
+        if (body.TooLarge)
+        {
+            return Reject(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Body is larger than {_maxBodyBytes} bytes.");
+        }
+
+        var headers = request.Headers[SignatureHeader];
+        if (headers.Count > 1)
+        {
+            return Reject(StatusCodes.Status400BadRequest, "malformed_signature", "More than one Stripe-Signature header.");
+        }
+
+        var verification = verifier.Verify(headers.Count == 0 ? default : headers[0].AsSpan(), body.Bytes.Span);
+        if (!verification.IsValid)
+        {
+            return RejectSignature(verification.Failure);
+        }
+
+        if (!StripeEventParser.TryParse(body.Bytes, out var stripeEvent, out var parseError))
+        {
+            return Reject(StatusCodes.Status400BadRequest, "malformed_event", $"Body is not a Stripe event: {parseError}.");
+        }
+
+        var result = await processor.ProcessAsync(stripeEvent, cancellationToken);
+        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        LogDelivery(logger, stripeEvent.Id, stripeEvent.Type, result.Outcome, verification.SecretIndex, elapsedMs);
+        return result.Outcome switch
+        {
+            ProcessingOutcome.Processed => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
+            ProcessingOutcome.Duplicate => WebhookResponses.Accepted(stripeEvent.Id, duplicate: true),
+            // Parked: Stripe must stop retrying; the ledger keeps the payload for `webhooks replay`.
+            ProcessingOutcome.FailedPermanent => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
+            ProcessingOutcome.InFlight => WebhookResponses.Error(StatusCodes.Status409Conflict, "event_in_flight",
+                "Another delivery of this event is still being processed; retry later.", stripeEvent.Id),
+            ProcessingOutcome.Failed => WebhookResponses.Error(StatusCodes.Status500InternalServerError, "processing_failed",
+                $"Processing failed (attempt {result.Attempts}); nothing was applied and Stripe will retry.", stripeEvent.Id),
+            _ => WebhookResponses.Error(StatusCodes.Status503ServiceUnavailable, "database_unavailable",
+                "The database is unavailable; nothing was applied and Stripe will retry.", stripeEvent.Id),
+        };
+    }
+
+    private IResult RejectSignature(SignatureFailure failure) => failure switch
+    {
+        SignatureFailure.MissingSignature => Reject(StatusCodes.Status400BadRequest, "missing_signature", "No Stripe-Signature header."),
+        SignatureFailure.MalformedSignature => Reject(StatusCodes.Status400BadRequest, "malformed_signature", "Stripe-Signature needs t=<unix seconds> and at least one v1=<hex>."),
+        SignatureFailure.TimestampOutOfTolerance => Reject(StatusCodes.Status400BadRequest, "timestamp_out_of_tolerance", "Signature timestamp is outside the tolerance."),
+        _ => Reject(StatusCodes.Status400BadRequest, "invalid_signature", "No v1 signature matches a configured signing secret."),
+    };
+
+    private IResult Reject(int statusCode, string error, string message)
+    {
+        LogRejected(logger, error, statusCode);
+        return WebhookResponses.Error(statusCode, error, message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery of {EventId} ({EventType}): {Outcome}, secret #{SecretIndex}, {ElapsedMs:F1} ms")]
+    private static partial void LogDelivery(ILogger logger, string eventId, string eventType, ProcessingOutcome outcome, int secretIndex, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected delivery: {Error} ({StatusCode})")]
+    private static partial void LogRejected(ILogger logger, string error, int statusCode);
+}

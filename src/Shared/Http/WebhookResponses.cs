@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace StripeWebhooks.Http;
+
+/// <summary>The small JSON bodies the endpoints answer with.</summary>
+public static class WebhookResponses
+{
+    public static IResult Accepted(string eventId, bool duplicate) =>
+        Results.Json(new WebhookAcceptedBody(true, duplicate, eventId), WebhookJsonContext.Default.WebhookAcceptedBody);
+
+    public static IResult Error(int statusCode, string error, string message, string? eventId = null) =>
+        Results.Json(new WebhookErrorBody(error, message, eventId), WebhookJsonContext.Default.WebhookErrorBody, statusCode: statusCode);
+
+    public static IResult Health(bool healthy) =>
+        Results.Json(new HealthBody(healthy ? "ok" : "unavailable"), WebhookJsonContext.Default.HealthBody,
+            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+}
+
+/// <summary><c>{"received":true,"duplicate":false,"eventId":"evt_..."}</c></summary>
+public sealed record WebhookAcceptedBody(bool Received, bool Duplicate, string EventId);
+
+/// <summary><c>{"error":"invalid_signature","message":"...","eventId":"evt_..."}</c></summary>
+public sealed record WebhookErrorBody(string Error, string Message, string? EventId);
+
+/// <summary><c>{"status":"ok"}</c></summary>
+public sealed record HealthBody(string Status);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(WebhookAcceptedBody))]
+[JsonSerializable(typeof(WebhookErrorBody))]
+[JsonSerializable(typeof(HealthBody))]
+internal sealed partial class WebhookJsonContext : JsonSerializerContext;

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace StripeWebhooks.Persistence;
+
+/// <summary>Applies pending migrations under a Postgres advisory lock, each in its own transaction.</summary>
+/// <remarks>
+/// The advisory lock makes concurrent runners (two instances starting, or a deploy hook racing an app)
+/// apply each file exactly once: the second waits, then finds nothing left to do.
+/// </remarks>
+public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner>? logger = null)
+{
+    // Arbitrary constant shared by every runner of this schema ("stripewh" in ASCII).
+    private const long AdvisoryLockKey = 0x7374726970657768;
+
+    private readonly ILogger _logger = logger ?? NullLogger<MigrationRunner>.Instance;
+
+    /// <summary>Applies the embedded migrations; returns the ones applied now.</summary>
+    public Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken) =>
+        MigrateAsync(Migration.Embedded, cancellationToken);
+
+    /// <summary>Applies <paramref name="migrations"/>; refuses to start if an applied one has changed.</summary>
+    /// <exception cref="InvalidOperationException">An applied migration's checksum differs from its file.</exception>
+    public async Task<IReadOnlyList<Migration>> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, "SELECT pg_advisory_lock($1)", AdvisoryLockKey, cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    INTEGER     PRIMARY KEY,
+                    name       TEXT        NOT NULL,
+                    checksum   TEXT        NOT NULL,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """, null, cancellationToken);
+            var applied = await ReadAppliedAsync(connection, cancellationToken);
+            var appliedNow = new List<Migration>();
+            foreach (var migration in migrations)
+            {
+                if (applied.TryGetValue(migration.Version, out var checksum))
+                {
+                    if (checksum != migration.Checksum)
+                    {
+                        throw new InvalidOperationException(
+                            $"Migration {migration.Name} was changed after it was applied (checksum {checksum} in the database, {migration.Checksum} in the file). Migrations are append-only: restore the file and add a new one.");
+                    }
+
+                    continue;
+                }
+
+                await ApplyAsync(connection, migration, cancellationToken);
+                LogApplied(_logger, migration.Name);
+                appliedNow.Add(migration);
+            }
+
+            return appliedNow;
+        }
+        finally
+        {
+            await ExecuteAsync(connection, "SELECT pg_advisory_unlock($1)", AdvisoryLockKey, CancellationToken.None);
+        }
+    }
+
+    private static async Task ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction))
+        {
+            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
+            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Name });
+            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Checksum });
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<int, string>();
+        await using var command = new NpgsqlCommand("SELECT version, checksum FROM schema_migrations", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            applied[reader.GetInt32(0)] = reader.GetString(1);
+        }
+
+        return applied;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, long? key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (key is { } value)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = value });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Migration}")]
+    private static partial void LogApplied(ILogger logger, string migration);
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeWebhooks.Configuration;
+
+namespace StripeWebhooks.Persistence;
+
+/// <summary>Deletes claims older than the retention period, in batches, until none remain.</summary>
+/// <remarks>
+/// Each batch is its own short transaction with <c>SKIP LOCKED</c>, so the purge never blocks a webhook
+/// and a webhook never blocks the purge. Resolved failures past retention go too.
+/// </remarks>
+public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, ILogger<RetentionPurger> logger)
+{
+    private const string PurgeBatchSql = """
+        DELETE FROM processed_stripe_events
+        WHERE event_id IN (
+            SELECT event_id FROM processed_stripe_events
+            WHERE processed_at < $1
+            ORDER BY processed_at
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED)
+        """;
+
+    private const string PurgeResolvedFailuresSql = """
+        DELETE FROM stripe_event_failures WHERE resolved_at IS NOT NULL AND resolved_at < $1
+        """;
+
+    /// <summary>Purges everything older than <c>Webhooks__RetentionDays</c>; returns the number of claims deleted.</summary>
+    public Task<long> PurgeExpiredAsync(CancellationToken cancellationToken) =>
+        PurgeOlderThanAsync(TimeSpan.FromDays(options.Value.RetentionDays), cancellationToken);
+
+    /// <summary>Purges claims older than <paramref name="age"/>; refuses ages inside Stripe's retry window.</summary>
+    public async Task<long> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken)
+    {
+        if (age < TimeSpan.FromDays(WebhookOptions.MinimumRetentionDays))
+        {
+            throw new ArgumentOutOfRangeException(nameof(age), age,
+                $"Refusing to purge claims younger than {WebhookOptions.MinimumRetentionDays} days: Stripe retries for 3 days.");
+        }
+
+        var batchSize = options.Value.PurgeBatchSize;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var cutoff = await ReadCutoffAsync(connection, age, cancellationToken);
+        long total = 0;
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(PurgeBatchSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            total += deleted;
+            if (deleted == 0)
+            {
+                break;
+            }
+        }
+
+        await using (var failures = new NpgsqlCommand(PurgeResolvedFailuresSql, connection))
+        {
+            failures.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff });
+            await failures.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        LogPurged(logger, total, cutoff);
+        return total;
+    }
+
+    // The database clock decides what is expired, the same clock that stamped processed_at.
+    private static async Task<DateTime> ReadCutoffAsync(NpgsqlConnection connection, TimeSpan age, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT now() - $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = age });
+        return (DateTime)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge deleted {Count} claims processed before {Cutoff:o}")]
+    private static partial void LogPurged(ILogger logger, long count, DateTime cutoff);
+}

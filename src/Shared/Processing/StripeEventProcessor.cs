@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeWebhooks.Configuration;
+using StripeWebhooks.Events;
+using StripeWebhooks.Persistence;
+
+namespace StripeWebhooks.Processing;
+
+/// <summary>Applies a verified event exactly once: claim and side effects commit together or not at all.</summary>
+public sealed partial class StripeEventProcessor(
+    NpgsqlDataSource dataSource,
+    EventClaimStore claims,
+    StripeEventHandlerRegistry handlers,
+    IOptions<WebhookOptions> options,
+    ILogger<StripeEventProcessor> logger)
+{
+    private readonly int _maxAttempts = options.Value.MaxAttempts;
+
+    /// <summary>Claims <paramref name="stripeEvent"/> and runs its handlers in one transaction.</summary>
+    public async Task<ProcessingResult> ProcessAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+        }
+
+        await using (connection)
+        {
+            // Disposing an uncommitted transaction rolls it back: every early return below undoes the claim.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                if (!await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken))
+                {
+                    // The opportunistic purge in the same batch still deserves its commit.
+                    await transaction.CommitAsync(cancellationToken);
+                    return new ProcessingResult(ProcessingOutcome.Duplicate);
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                return new ProcessingResult(ProcessingOutcome.InFlight);
+            }
+            catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+            {
+                LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+                return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+            }
+
+            try
+            {
+                foreach (var handler in handlers.For(stripeEvent.Type))
+                {
+                    await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                return await FailAsync(stripeEvent, transaction, ex, cancellationToken);
+            }
+
+            try
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+            {
+                // Unknown whether COMMIT landed; Stripe's retry finds either the claim or nothing.
+                LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+                return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+            }
+
+            return new ProcessingResult(ProcessingOutcome.Processed);
+        }
+    }
+
+    /// <remarks>
+    /// The failure is recorded on a second connection while this transaction still holds the claim, so a
+    /// duplicate waiting on the claim always sees the failure row and resolves it when it succeeds.
+    /// </remarks>
+    private async Task<ProcessingResult> FailAsync(StripeEvent stripeEvent, NpgsqlTransaction transaction, Exception error, CancellationToken cancellationToken)
+    {
+        LogHandlerFailed(logger, error, stripeEvent.Id, stripeEvent.Type);
+        int attempts;
+        try
+        {
+            await using var ledgerConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+            attempts = await FailureLedger.RecordAsync(ledgerConnection, stripeEvent, FailureLedger.Describe(error), cancellationToken);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is PostgresException)
+        {
+            LogFailureNotRecorded(logger, ex, stripeEvent.Id);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+        }
+        finally
+        {
+            await RollBackQuietlyAsync(transaction);
+        }
+
+        if (attempts < _maxAttempts)
+        {
+            return new ProcessingResult(ProcessingOutcome.Failed, attempts);
+        }
+
+        try
+        {
+            await using var parkConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await EventClaimStore.ParkAsync(parkConnection, stripeEvent, cancellationToken);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable, attempts);
+        }
+
+        LogParked(logger, stripeEvent.Id, stripeEvent.Type, attempts);
+        return new ProcessingResult(ProcessingOutcome.FailedPermanent, attempts);
+    }
+
+    private static async Task RollBackQuietlyAsync(NpgsqlTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection has already lost the transaction; nothing was committed.
+        }
+    }
+
+    /// <summary>True for failures to reach Postgres (as opposed to errors Postgres reported).</summary>
+    internal static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && ex switch
+        {
+            PostgresException pg => pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown
+                or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.TooManyConnections,
+            NpgsqlException => true,
+            TimeoutException or System.Net.Sockets.SocketException or IOException => true,
+            InvalidOperationException when ex.InnerException is NpgsqlException => true,
+            _ => false,
+        };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handler failed for {EventId} ({EventType}); rolled back")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the failure of {EventId}; Stripe will retry")]
+    private static partial void LogFailureNotRecorded(ILogger logger, Exception exception, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Parked {EventId} ({EventType}) as failed_permanent after {Attempts} attempts; replay it with `webhooks replay`")]
+    private static partial void LogParked(ILogger logger, string eventId, string eventType, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable while processing {EventId}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception, string eventId);
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeWebhooks.Configuration;
+using StripeWebhooks.Http;
+using StripeWebhooks.Persistence;
+using StripeWebhooks.Processing;
+using StripeWebhooks.Scheduling;
+using StripeWebhooks.Signatures;
+
+namespace StripeWebhooks;
+
+/// <summary>The one registration both hosts (function app and <c>webhooks serve</c>) call.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the pipeline: options (validated at start-up), the data source, verifier, processor,
+    /// endpoints and retention purger. Add handlers with <see cref="AddStripeEventHandler{THandler}"/>.
+    /// </summary>
+    public static IServiceCollection AddStripeWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<PurgeScheduleOptions>()
+            .Configure(o => o.Schedule = configuration[PurgeScheduleOptions.Key] is { Length: > 0 } s ? s : PurgeScheduleOptions.DefaultSchedule)
+            .Validate(o => TryParseSchedule(o.Schedule), $"{PurgeScheduleOptions.Key} is not a 6-field NCRONTAB expression (e.g. '{PurgeScheduleOptions.DefaultSchedule}').")
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => WebhookDataSourceFactory.Create(
+            configuration.GetConnectionString("Webhooks") is { Length: > 0 } connectionString
+                ? connectionString
+                : throw new OptionsValidationException(WebhookDataSourceFactory.ConnectionStringKey, typeof(NpgsqlDataSource),
+                    [$"{WebhookDataSourceFactory.ConnectionStringKey} is required: an Npgsql connection string."]),
+            provider.GetService<ILoggerFactory>()));
+
+        services.TryAddSingleton<StripeSignatureVerifier>();
+        services.TryAddSingleton<EventClaimStore>();
+        services.TryAddSingleton<StripeEventHandlerRegistry>();
+        services.TryAddSingleton<StripeEventProcessor>();
+        services.TryAddSingleton<StripeWebhookEndpoint>();
+        services.TryAddSingleton<HealthEndpoint>();
+        services.TryAddSingleton<RetentionPurger>();
+        services.TryAddSingleton<MigrationRunner>();
+        return services;
+    }
+
+    /// <summary>Adds an application handler; it runs in the claim's transaction for the types it names.</summary>
+    public static IServiceCollection AddStripeEventHandler<THandler>(this IServiceCollection services)
+        where THandler : class, IStripeEventHandler
+    {
+        services.AddSingleton<IStripeEventHandler, THandler>();
+        return services;
+    }
+
+    private static bool TryParseSchedule(string schedule)
+    {
+        try
+        {
+            CrontabSchedule.Parse(schedule);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace StripeWebhooks.Signatures;
+
+/// <summary>Why a Stripe-Signature header was refused; each maps to one 400 <c>error</c> code.</summary>
+public enum SignatureFailure
+{
+    None,
+    MissingSignature,
+    MalformedSignature,
+    InvalidSignature,
+    TimestampOutOfTolerance,
+}
