@@ -424,7 +424,8 @@ const NON_INTEGER_T = 't must be an unsigned integer of ASCII digits by design (
 // --- the official vector (stripe-dotnet's event_test_signature.json) ----------------------
 
 {
-  const dir = process.env.STRIPE_FIXTURES_DIR ?? resolve(HERE, '../../../shared/fixtures/stripe');
+  // A byte-for-byte copy of stripe-dotnet's fixture lives beside the C# tests, so a clone needs nothing else.
+  const dir = process.env.STRIPE_FIXTURES_DIR ?? resolve(HERE, '../StripeWebhooks.Tests/Signatures');
   const file = resolve(dir, 'event_test_signature.json');
   let bytes;
   try {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace StripeWebhooks.Events;
 
@@ -33,6 +34,13 @@ public static class StripeEventParser
     private static bool TryRead(ReadOnlyMemory<byte> payload, out StripeEvent? stripeEvent, out string? error)
     {
         stripeEvent = null;
+        if (!Utf8.IsValid(payload.Span))
+        {
+            // The reader only checks the strings it decodes; handlers decode more of data.object later.
+            error = "body is not valid UTF-8";
+            return false;
+        }
+
         var reader = new Utf8JsonReader(payload.Span, new JsonReaderOptions { MaxDepth = 64 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -74,14 +82,14 @@ public static class StripeEventParser
         {
         }
 
-        error = Validate(id, type, objectKind, dataObject);
+        error = Validate(id, type, objectKind, dataObject) ?? (created is null ? "event has no numeric \"created\"" : null);
         if (error is not null)
         {
             return false;
         }
 
         stripeEvent = new StripeEvent(
-            id!, type!, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(created ?? 0, 0, 253_402_300_799L)), livemode,
+            id!, type!, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(created!.Value, 0, 253_402_300_799L)), livemode,
             apiVersion, account, dataObject, payload);
         return true;
     }

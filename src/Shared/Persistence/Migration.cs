@@ -7,7 +7,7 @@ namespace StripeWebhooks.Persistence;
 public sealed record Migration(int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the text with line endings normalised, so a checkout's line-ending setting does not matter.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
 
     /// <summary>The migrations embedded in this assembly, in version order.</summary>
     public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded();

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using StripeWebhooks.Development;
+using StripeWebhooks.Events;
+using StripeWebhooks.Persistence;
+using StripeWebhooks.Processing;
+using StripeWebhooks.Tests.Support;
+
+namespace StripeWebhooks.Tests.Persistence;
+
+public class RetentionPurgerTests
+{
+    private static async Task InsertClaimsAsync(NpgsqlDataSource dataSource, string prefix, int count, int ageDays)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO processed_stripe_events (event_id, event_type, processed_at)
+            SELECT $1 || g, 'test.seeded', now() - make_interval(days => $2) FROM generate_series(1, $3) g
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ageDays });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string prefix)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM processed_stripe_events WHERE event_id LIKE $1 || '%'");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static StripeEvent Event(string type = "test.unhandled")
+    {
+        var body = SampleEvents.ToBytes(SampleEvents.Build(type));
+        Assert.True(StripeEventParser.TryParse(body, out var parsed, out _));
+        return parsed;
+    }
+
+    [Fact]
+    public async Task Retention_purge_deletes_exactly_the_expired_rows_in_batches()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var services = PipelineServices.Create(connectionString, new Dictionary<string, string?> { ["Webhooks__PurgeBatchSize"] = "1000" });
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await InsertClaimsAsync(dataSource, "evt_expired_", 2_500, ageDays: 31);
+        await InsertClaimsAsync(dataSource, "evt_kept_", 40, ageDays: 29);
+
+        var deleted = await services.GetRequiredService<RetentionPurger>().PurgeExpiredAsync(CancellationToken.None);
+
+        Assert.Equal(2_500, deleted);
+        Assert.Equal(0, await CountAsync(dataSource, "evt_expired_"));
+        Assert.Equal(40, await CountAsync(dataSource, "evt_kept_"));
+    }
+
+    [Fact]
+    public async Task Purge_refuses_an_age_inside_stripes_retry_window()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var services = PipelineServices.Create(connectionString);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await InsertClaimsAsync(dataSource, "evt_recent_", 5, ageDays: 3);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            services.GetRequiredService<RetentionPurger>().PurgeOlderThanAsync(TimeSpan.FromDays(3), CancellationToken.None));
+        Assert.Equal(5, await CountAsync(dataSource, "evt_recent_"));
+    }
+
+    [Fact]
+    public async Task Opportunistic_purge_deletes_at_most_a_batch_and_nothing_inside_retention()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var services = PipelineServices.Create(connectionString);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await InsertClaimsAsync(dataSource, "evt_expired_", 150, ageDays: 31);
+        await InsertClaimsAsync(dataSource, "evt_kept_", 30, ageDays: 29);
+
+        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event(), CancellationToken.None);
+
+        Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
+        Assert.Equal(50, await CountAsync(dataSource, "evt_expired_"));
+        Assert.Equal(30, await CountAsync(dataSource, "evt_kept_"));
+    }
+
+    [Fact]
+    public async Task Opportunistic_purge_never_waits_for_a_locked_row()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var services = PipelineServices.Create(connectionString, new Dictionary<string, string?> { ["Webhooks__LockTimeoutSeconds"] = "1" });
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await InsertClaimsAsync(dataSource, "evt_expired_", 20, ageDays: 31);
+
+        // Another session holds every expired row.
+        await using var holder = await dataSource.OpenConnectionAsync();
+        await using var holding = await holder.BeginTransactionAsync();
+        await using (var lockRows = new NpgsqlCommand("SELECT event_id FROM processed_stripe_events FOR UPDATE", holder, holding))
+        {
+            await lockRows.ExecuteNonQueryAsync();
+        }
+
+        // Had the purge waited, the 1 s lock timeout would have turned this into InFlight.
+        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event(), CancellationToken.None);
+
+        Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
+        await holding.RollbackAsync();
+        Assert.Equal(20, await CountAsync(dataSource, "evt_expired_"));
+    }
+}

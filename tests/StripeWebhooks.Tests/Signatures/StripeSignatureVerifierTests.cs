@@ -1,0 +1,57 @@
+using System.Text;
+using StripeWebhooks.Signatures;
+
+namespace StripeWebhooks.Tests.Signatures;
+
+public class StripeSignatureVerifierTests
+{
+    private const long Now = 1_700_000_000;
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"id":"evt_1","type":"x"}""");
+
+    [Fact]
+    public void The_index_of_the_matching_secret_is_reported()
+    {
+        var header = StripeSignature.BuildHeader(Now, Body, "whsec_old");
+        var result = VerifierFactory.Create(Now, 300, "whsec_new", "whsec_old").Verify(header, Body);
+        Assert.True(result.IsValid);
+        Assert.Equal(1, result.SecretIndex);
+    }
+
+    [Fact]
+    public void A_rotation_header_with_both_signatures_matches_the_newest_secret()
+    {
+        var header = StripeSignature.BuildHeader(Now, Body, "whsec_old", "whsec_new");
+        var result = VerifierFactory.Create(Now, 300, "whsec_new", "whsec_old").Verify(header, Body);
+        Assert.Equal(0, result.SecretIndex);
+    }
+
+    [Theory]
+    [InlineData(null, SignatureFailure.MissingSignature)]
+    [InlineData("", SignatureFailure.MissingSignature)]
+    [InlineData("   ", SignatureFailure.MissingSignature)]
+    [InlineData("garbage", SignatureFailure.MalformedSignature)]
+    [InlineData("v1=abc", SignatureFailure.MalformedSignature)]
+    [InlineData("t=1700000000", SignatureFailure.MalformedSignature)]
+    [InlineData("t=-1700000000,v1=00", SignatureFailure.MalformedSignature)]
+    [InlineData("t=1700000000,v0=00", SignatureFailure.MalformedSignature)]
+    [InlineData("t=1700000000,v1=", SignatureFailure.InvalidSignature)]
+    [InlineData("t=1700000000,v1=ünïcödé", SignatureFailure.InvalidSignature)]
+    public void Bad_headers_are_refused_with_the_right_reason(string? header, SignatureFailure expected) =>
+        Assert.Equal(expected, VerifierFactory.Create(Now, 300, "whsec_a").Verify(header, Body).Failure);
+
+    [Fact]
+    public void A_signature_in_upper_case_hex_is_not_stripes()
+    {
+        var header = StripeSignature.BuildHeader(Now, Body, "whsec_a").ToUpperInvariant().Replace("T=", "t=", StringComparison.Ordinal).Replace("V1=", "v1=", StringComparison.Ordinal);
+        Assert.Equal(SignatureFailure.InvalidSignature, VerifierFactory.Create(Now, 300, "whsec_a").Verify(header, Body).Failure);
+    }
+
+    [Fact]
+    public void A_changed_byte_invalidates_the_signature()
+    {
+        var header = StripeSignature.BuildHeader(Now, Body, "whsec_a");
+        var tampered = (byte[])Body.Clone();
+        tampered[^2] ^= 1;
+        Assert.Equal(SignatureFailure.InvalidSignature, VerifierFactory.Create(Now, 300, "whsec_a").Verify(header, tampered).Failure);
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace StripeWebhooks.Tests.Support;
+
+/// <summary>The pipeline's services without a web host, over a given database.</summary>
+public static class PipelineServices
+{
+    public static ServiceProvider Create(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Webhooks"] = connectionString,
+            ["Stripe:WebhookSecrets:0"] = WebhookTestServer.Secret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging().AddStripeWebhooks(configuration);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StripeWebhooks.Development;
+using StripeWebhooks.Http;
+using StripeWebhooks.Signatures;
+
+namespace StripeWebhooks.Tests.Support;
+
+/// <summary>The real pipeline on Kestrel, on a loopback port, over a fresh database: what `webhooks serve` runs.</summary>
+public sealed class WebhookTestServer : IAsyncDisposable
+{
+    public const string Secret = "whsec_test_4eC39HqLyjWDarjtT1zdp7dc";
+
+    private readonly WebApplication _app;
+
+    private WebhookTestServer(WebApplication app, string connectionString, ManualClock clock, Uri baseAddress)
+    {
+        _app = app;
+        ConnectionString = connectionString;
+        Clock = clock;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        DataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public HttpClient Client { get; }
+
+    public string ConnectionString { get; }
+
+    public ManualClock Clock { get; }
+
+    /// <summary>For assertions: a data source of the server's database, separate from the app's.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<WebhookTestServer> StartAsync(
+        Action<IServiceCollection>? configureServices = null,
+        IDictionary<string, string?>? settings = null,
+        string? connectionString = null)
+    {
+        connectionString ??= await TestDatabase.CreateAsync();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var configuration = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Webhooks"] = connectionString,
+            ["Stripe:WebhookSecrets:0"] = Secret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddStripeWebhooks(builder.Configuration);
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapStripeWebhooks();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new WebhookTestServer(app, connectionString, clock, new Uri(address));
+    }
+
+    /// <summary>POSTs <paramref name="body"/> signed with <see cref="Secret"/> at the server's clock.</summary>
+    public Task<HttpResponseMessage> PostSignedAsync(byte[] body, CancellationToken cancellationToken = default) =>
+        PostAsync(body, StripeSignature.BuildHeader(Clock.Now.ToUnixTimeSeconds(), body, Secret), cancellationToken);
+
+    /// <summary>POSTs an event built with <see cref="SampleEvents"/>, signed.</summary>
+    public Task<HttpResponseMessage> PostSignedAsync(JsonNode stripeEvent, CancellationToken cancellationToken = default) =>
+        PostSignedAsync(SampleEvents.ToBytes(stripeEvent), cancellationToken);
+
+    /// <summary>POSTs <paramref name="body"/> with exactly this <c>Stripe-Signature</c> header (none when null).</summary>
+    public async Task<HttpResponseMessage> PostAsync(byte[] body, string? signatureHeader, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (signatureHeader is not null)
+        {
+            request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader, signatureHeader);
+        }
+
+        return await Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Runs a scalar query against the server's database.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Rows in every table the pipeline writes (claims, failures and anything added later).</summary>
+    public Task<long> CountAllRowsAsync() => ScalarAsync<long>("""
+        SELECT (SELECT count(*) FROM processed_stripe_events) + (SELECT count(*) FROM stripe_event_failures)
+        """);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+}
