@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using StripeWebhooks.Configuration;
 using StripeWebhooks.Http;
+using StripeWebhooks.Observability;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Scheduling;
@@ -32,6 +33,8 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<WebhookMetrics>();
         services.TryAddSingleton(provider => WebhookDataSourceFactory.Create(
             configuration.GetConnectionString("Webhooks") is { Length: > 0 } connectionString
                 ? connectionString

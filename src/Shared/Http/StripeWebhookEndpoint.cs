@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
+using StripeWebhooks.Observability;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Signatures;
 
@@ -16,6 +17,7 @@ namespace StripeWebhooks.Http;
 public sealed partial class StripeWebhookEndpoint(
     StripeSignatureVerifier verifier,
     StripeEventProcessor processor,
+    WebhookMetrics metrics,
     IOptions<WebhookOptions> options,
     ILogger<StripeWebhookEndpoint> logger)
 {
@@ -46,12 +48,15 @@ public sealed partial class StripeWebhookEndpoint(
             return RejectSignature(verification.Failure);
         }
 
+        metrics.SecretMatched(verification.SecretIndex);
+
         if (!StripeEventParser.TryParse(body.Bytes, out var stripeEvent, out var parseError))
         {
             return Reject(StatusCodes.Status400BadRequest, "malformed_event", $"Body is not a Stripe event: {parseError}.");
         }
 
         var result = await processor.ProcessAsync(stripeEvent, cancellationToken);
+        metrics.Delivery(result.Outcome);
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogDelivery(logger, stripeEvent.Id, stripeEvent.Type, result.Outcome, verification.SecretIndex, elapsedMs);
         return result.Outcome switch
@@ -79,6 +84,7 @@ public sealed partial class StripeWebhookEndpoint(
 
     private IResult Reject(int statusCode, string error, string message)
     {
+        metrics.Rejected(error);
         LogRejected(logger, error, statusCode);
         return WebhookResponses.Error(statusCode, error, message);
     }

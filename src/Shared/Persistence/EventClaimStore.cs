@@ -47,16 +47,18 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
 
     /// <summary>
     /// In one round trip: sets the lock timeout, purges a small batch of expired claims, claims the event and
-    /// resolves its open failure. Returns false when the event was already claimed (a duplicate).
+    /// resolves its open failure. <see cref="ClaimResult.Claimed"/> is false for a duplicate.
     /// </summary>
     /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
-    public async Task<bool> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Command(SetLockTimeoutSql, Text((_options.LockTimeoutSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        NpgsqlBatchCommand? purge = null;
         if (_options.OpportunisticPurgeBatchSize > 0)
         {
-            batch.BatchCommands.Add(Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize)));
+            purge = Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize));
+            batch.BatchCommands.Add(purge);
         }
 
         var claim = Command(ClaimSql, Text(stripeEvent.Id), Text(stripeEvent.Type),
@@ -66,7 +68,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         batch.BatchCommands.Add(Command(ResolveFailureSql, Text(stripeEvent.Id)));
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        return claim.RecordsAffected == 1;
+        return new ClaimResult(claim.RecordsAffected == 1, purge?.RecordsAffected ?? 0);
     }
 
     /// <summary>Commits a claim with outcome <c>failed_permanent</c> in its own transaction; false if already claimed.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StripeWebhooks.Configuration;
+using StripeWebhooks.Observability;
 
 namespace StripeWebhooks.Persistence;
 
@@ -10,7 +11,7 @@ namespace StripeWebhooks.Persistence;
 /// Each batch is its own short transaction with <c>SKIP LOCKED</c>, so the purge never blocks a webhook
 /// and a webhook never blocks the purge. Resolved failures past retention go too.
 /// </remarks>
-public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, ILogger<RetentionPurger> logger)
+public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, WebhookMetrics metrics, ILogger<RetentionPurger> logger)
 {
     private const string PurgeBatchSql = """
         DELETE FROM processed_stripe_events
@@ -41,6 +42,7 @@ public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOption
 
         var batchSize = options.Value.PurgeBatchSize;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var startedAt = DateTime.UtcNow;
         var cutoff = await ReadCutoffAsync(connection, age, cancellationToken);
         long total = 0;
         while (true)
@@ -62,6 +64,15 @@ public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOption
             await failures.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await using (var run = new NpgsqlCommand("INSERT INTO purge_runs (started_at, cutoff, deleted) VALUES ($1, $2, $3)", connection))
+        {
+            run.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = startedAt });
+            run.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff });
+            run.Parameters.Add(new NpgsqlParameter<long> { TypedValue = total });
+            await run.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        metrics.Purged(total, "retention");
         LogPurged(logger, total, cutoff);
         return total;
     }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
+using StripeWebhooks.Observability;
 using StripeWebhooks.Persistence;
 
 namespace StripeWebhooks.Processing;
@@ -12,6 +14,7 @@ public sealed partial class StripeEventProcessor(
     NpgsqlDataSource dataSource,
     EventClaimStore claims,
     StripeEventHandlerRegistry handlers,
+    WebhookMetrics metrics,
     IOptions<WebhookOptions> options,
     ILogger<StripeEventProcessor> logger)
 {
@@ -37,7 +40,9 @@ public sealed partial class StripeEventProcessor(
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             try
             {
-                if (!await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken))
+                var claim = await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken);
+                metrics.Purged(claim.Purged, "opportunistic");
+                if (!claim.Claimed)
                 {
                     // The opportunistic purge in the same batch still deserves its commit.
                     await transaction.CommitAsync(cancellationToken);
@@ -54,6 +59,7 @@ public sealed partial class StripeEventProcessor(
                 return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 foreach (var handler in handlers.For(stripeEvent.Type))
@@ -69,6 +75,7 @@ public sealed partial class StripeEventProcessor(
             try
             {
                 await transaction.CommitAsync(cancellationToken);
+                metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
             }
             catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
             {
