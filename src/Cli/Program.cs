@@ -7,6 +7,9 @@ var root = new RootCommand("Exactly-once Stripe webhooks on Postgres: run the re
     MigrateCommand.Create(),
     PurgeCommand.Create(),
     SendCommand.Create(),
+    FailuresCommand.Create(),
+    ReplayCommand.Create(),
+    StatsCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -7,6 +7,7 @@ using Npgsql;
 using StripeWebhooks.Configuration;
 using StripeWebhooks.Http;
 using StripeWebhooks.Observability;
+using StripeWebhooks.Operations;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Scheduling;
@@ -50,6 +51,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<HealthEndpoint>();
         services.TryAddSingleton<RetentionPurger>();
         services.TryAddSingleton<MigrationRunner>();
+        services.TryAddSingleton<EventReplayer>();
+        services.TryAddSingleton<FailureLedgerQueries>();
+        services.TryAddSingleton<WebhookStatisticsQuery>();
         return services;
     }
 

@@ -15,6 +15,9 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     /// <summary>Outcome stored for an event parked after too many failures.</summary>
     public const string FailedPermanentOutcome = "failed_permanent";
 
+    /// <summary>Savepoint taken right after the claim, before the handlers run.</summary>
+    public const string HandlersSavepoint = "stripe_webhook_handlers";
+
     private const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
 
     // Expired rows only, oldest first, skipping rows other requests hold: the purge never waits.
@@ -35,8 +38,12 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         ON CONFLICT (event_id) DO NOTHING
         """;
 
-    // Runs after the claim with a fresh snapshot, so it sees a failure recorded by the delivery it waited for.
-    // Rolled back with everything else if a handler throws; a parked event's failure stays open.
+    // Handlers run after this savepoint; a failure rolls back to it, keeping the claim's row lock while the
+    // failure is recorded and the claim removed (or parked) in the same commit.
+    private const string SavepointSql = "SAVEPOINT " + HandlersSavepoint;
+
+    // Runs after the claim with a fresh snapshot, so it sees a failure committed by the delivery it waited for.
+    // Undone with the handlers' writes if a handler throws; a parked event's failure stays open.
     private const string ResolveFailureSql = """
         UPDATE stripe_event_failures SET resolved_at = now(), payload = NULL
         WHERE event_id = $1 AND resolved_at IS NULL
@@ -65,25 +72,33 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             new NpgsqlParameter<DateTimeOffset> { TypedValue = stripeEvent.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             new NpgsqlParameter<bool> { TypedValue = stripeEvent.Livemode });
         batch.BatchCommands.Add(claim);
+        batch.BatchCommands.Add(Command(SavepointSql));
         batch.BatchCommands.Add(Command(ResolveFailureSql, Text(stripeEvent.Id)));
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return new ClaimResult(claim.RecordsAffected == 1, purge?.RecordsAffected ?? 0);
     }
 
-    /// <summary>Commits a claim with outcome <c>failed_permanent</c> in its own transaction; false if already claimed.</summary>
-    public static async Task<bool> ParkAsync(NpgsqlConnection connection, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a handler threw: rolls back to the savepoint (undoing every handler write), records the failure,
+    /// and removes the claim, or keeps it as <c>failed_permanent</c> once <paramref name="maxAttempts"/> is
+    /// reached. One round trip; the caller commits. Returns the attempts counted so far.
+    /// </summary>
+    /// <remarks>
+    /// Doing this inside the claim's transaction makes it atomic: a duplicate waiting on the claim wakes up
+    /// only after the failure is committed, so it always sees (and, on success, resolves) the failure row.
+    /// </remarks>
+    public static async Task<int> RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, string error, int maxAttempts, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO processed_stripe_events (event_id, event_type, event_created, livemode, outcome)
-            VALUES ($1, $2, $3, $4, 'failed_permanent')
-            ON CONFLICT (event_id) DO NOTHING
-            """, connection);
-        command.Parameters.Add(Text(stripeEvent.Id));
-        command.Parameters.Add(Text(stripeEvent.Type));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = stripeEvent.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = stripeEvent.Livemode });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command("ROLLBACK TO SAVEPOINT " + HandlersSavepoint));
+        var record = Command(FailureLedger.RecordAndSettleClaimSql, Text(stripeEvent.Id), Text(stripeEvent.Type), Text(FailureLedger.Truncate(error)),
+            new NpgsqlParameter<byte[]> { TypedValue = stripeEvent.Payload.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea },
+            Int(maxAttempts));
+        batch.BatchCommands.Add(record);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt32(0);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)

@@ -69,7 +69,7 @@ public sealed partial class StripeEventProcessor(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                return await FailAsync(stripeEvent, transaction, ex, cancellationToken);
+                return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
             }
 
             try
@@ -89,42 +89,30 @@ public sealed partial class StripeEventProcessor(
     }
 
     /// <remarks>
-    /// The failure is recorded on a second connection while this transaction still holds the claim, so a
-    /// duplicate waiting on the claim always sees the failure row and resolves it when it succeeds.
+    /// Rolls back to the savepoint taken after the claim and, in the same transaction, records the failure and
+    /// removes the claim (or parks it). A duplicate waiting on the claim therefore sees the failure row the
+    /// moment it can proceed, and resolves it when it succeeds.
     /// </remarks>
-    private async Task<ProcessingResult> FailAsync(StripeEvent stripeEvent, NpgsqlTransaction transaction, Exception error, CancellationToken cancellationToken)
+    private async Task<ProcessingResult> FailAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, Exception error, CancellationToken cancellationToken)
     {
         LogHandlerFailed(logger, error, stripeEvent.Id, stripeEvent.Type);
         int attempts;
         try
         {
-            await using var ledgerConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-            attempts = await FailureLedger.RecordAsync(ledgerConnection, stripeEvent, FailureLedger.Describe(error), cancellationToken);
+            attempts = await EventClaimStore.RecordFailureAsync(connection, transaction, stripeEvent, FailureLedger.Describe(error), _maxAttempts, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is PostgresException)
         {
+            // Nothing was committed: no claim, no side effects. Stripe's retry starts over.
             LogFailureNotRecorded(logger, ex, stripeEvent.Id);
-            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
-        }
-        finally
-        {
             await RollBackQuietlyAsync(transaction);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
         }
 
         if (attempts < _maxAttempts)
         {
             return new ProcessingResult(ProcessingOutcome.Failed, attempts);
-        }
-
-        try
-        {
-            await using var parkConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await EventClaimStore.ParkAsync(parkConnection, stripeEvent, cancellationToken);
-        }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
-        {
-            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable, attempts);
         }
 
         LogParked(logger, stripeEvent.Id, stripeEvent.Type, attempts);

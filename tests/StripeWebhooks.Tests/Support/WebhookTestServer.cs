@@ -51,6 +51,11 @@ public sealed class WebhookTestServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("WEBHOOKS_TEST_LOGS") == "1")
+        {
+            // Debugging aid: the server's logs on the test's console.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
+        }
         var configuration = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Webhooks"] = connectionString,

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using StripeWebhooks.Operations;
+
+namespace StripeWebhooks.Cli.Commands;
+
+/// <summary><c>webhooks stats</c>: claims, retention, failures and the last purge at a glance.</summary>
+internal static class StatsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge.");
+        command.SetAction((_, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        {
+            await using var services = CliConfiguration.BuildServices(CliConfiguration.Load());
+            var s = await services.GetRequiredService<WebhookStatisticsQuery>().ReadAsync(cancellationToken);
+            var oldest = s.OldestClaimAge is { } age
+                ? $"{age.TotalDays:F1} days (retention {s.RetentionDays} days{(age.TotalDays > s.RetentionDays + 1 ? "; purge is behind" : "")})"
+                : $"none (retention {s.RetentionDays} days)";
+            Console.WriteLine($"claims total:          {s.ClaimsTotal}");
+            Console.WriteLine($"claims last 24 h:      {s.ClaimsLast24Hours}");
+            Console.WriteLine($"oldest claim:          {oldest}");
+            Console.WriteLine($"unresolved failures:   {s.UnresolvedFailures}");
+            Console.WriteLine($"parked events:         {s.ParkedEvents}");
+            Console.WriteLine(s.LastPurgeAt is { } at
+                ? $"last purge:            {at:yyyy-MM-dd HH:mm:ss} UTC, {s.LastPurgeDeleted} claim(s) deleted"
+                : "last purge:            never");
+            return 0;
+        }));
+        return command;
+    }
+}

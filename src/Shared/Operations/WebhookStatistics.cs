@@ -1,0 +1,12 @@
+namespace StripeWebhooks.Operations;
+
+/// <summary>A snapshot for <c>webhooks stats</c>.</summary>
+public sealed record WebhookStatistics(
+    long ClaimsTotal,
+    long ClaimsLast24Hours,
+    TimeSpan? OldestClaimAge,
+    int RetentionDays,
+    long UnresolvedFailures,
+    long ParkedEvents,
+    DateTime? LastPurgeAt,
+    long? LastPurgeDeleted);
