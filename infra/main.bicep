@@ -268,10 +268,10 @@ module functionApp './app/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
-  // The host needs its storage, telemetry and Key Vault roles before it first starts.
+  // The host needs its storage and telemetry roles before it first starts. (The Key Vault module,
+  // with the app's Secrets User role, is already a dependency through the secret references.)
   dependsOn: [
     rbac
-    keyVault
   ]
 }
 
