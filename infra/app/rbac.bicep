@@ -1,0 +1,45 @@
+// Data-plane roles for the function app's identity, each scoped to the one resource it is for.
+// Key Vault's role lives in key-vault.bicep next to the vault.
+
+@description('Principal (object) id of the function app identity.')
+param appPrincipalId string
+
+param storageAccountName string
+param applicationInsightsName string
+
+// Built-in role definition ids.
+// Storage Blob Data Owner: what the Functions host documents for identity-based AzureWebJobsStorage
+// (it manages its own containers for timer leases and host keys) and for the deployment container.
+// Only blob: the app has no queue- or table-based triggers, so no queue or table role.
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Monitoring Metrics Publisher: the only role needed to send telemetry to a local-auth-disabled
+// Application Insights resource.
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appPrincipalId, storageBlobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, appPrincipalId, monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
