@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName)).ValidateOnStart();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.SectionName));
         services.AddOptions<PurgeScheduleOptions>()
             .Configure(o => o.Schedule = configuration[PurgeScheduleOptions.Key] is { Length: > 0 } s ? s : PurgeScheduleOptions.DefaultSchedule)
             .Validate(o => TryParseSchedule(o.Schedule), $"{PurgeScheduleOptions.Key} is not a 6-field NCRONTAB expression (e.g. '{PurgeScheduleOptions.DefaultSchedule}').")
@@ -41,7 +42,8 @@ public static class ServiceCollectionExtensions
                 ? connectionString
                 : throw new OptionsValidationException(WebhookDataSourceFactory.ConnectionStringKey, typeof(NpgsqlDataSource),
                     [$"{WebhookDataSourceFactory.ConnectionStringKey} is required: an Npgsql connection string."]),
-            provider.GetService<ILoggerFactory>()));
+            provider.GetService<ILoggerFactory>(),
+            provider.GetRequiredService<IOptions<PostgresOptions>>().Value));
 
         services.TryAddSingleton<StripeSignatureVerifier>();
         services.TryAddSingleton<EventClaimStore>();

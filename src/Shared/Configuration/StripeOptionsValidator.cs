@@ -19,6 +19,11 @@ public sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
             {
                 errors.Add($"Stripe__WebhookSecrets__{i} is empty.");
             }
+            else if (!options.WebhookSecrets[i].StartsWith("whsec_", StringComparison.Ordinal))
+            {
+                // An unresolved Key Vault reference arrives as the literal "@Microsoft.KeyVault(...)".
+                errors.Add($"Stripe__WebhookSecrets__{i} is not a Stripe signing secret (whsec_...); is it an unresolved Key Vault reference?");
+            }
         }
 
         if (options.SignatureToleranceSeconds is < 1 or > 86_400)

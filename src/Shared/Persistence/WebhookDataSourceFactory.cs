@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StripeWebhooks.Configuration;
 
 namespace StripeWebhooks.Persistence;
 
@@ -14,9 +15,14 @@ public static class WebhookDataSourceFactory
     /// The claim batch runs on every request; auto-preparation spares Postgres from planning it each time
     /// (the main cost of the simple protocol in our measurements).
     /// </remarks>
-    public static NpgsqlDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null)
+    public static NpgsqlDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null, PostgresOptions? postgres = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (postgres is not null && EntraTokenAuthentication.ShouldUseEntraAuth(connectionString, postgres.UseEntraAuth))
+        {
+            EntraTokenAuthentication.Configure(builder, postgres.ManagedIdentityClientId);
+        }
+
         if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;

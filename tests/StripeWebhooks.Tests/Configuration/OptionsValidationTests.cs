@@ -40,6 +40,10 @@ public class OptionsValidationTests
         Assert.Contains("Stripe__WebhookSecrets__0", Fails<StripeOptions>([], withoutSecret: true).Message, StringComparison.Ordinal);
 
     [Fact]
+    public void An_unresolved_key_vault_reference_is_not_taken_for_a_secret() =>
+        Assert.Contains("Stripe__WebhookSecrets__0", Fails<StripeOptions>(new() { ["Stripe__WebhookSecrets__0"] = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/stripe-webhook-secret-0/)" }).Message, StringComparison.Ordinal);
+
+    [Fact]
     public void A_bad_tolerance_is_refused_naming_the_key() =>
         Assert.Contains("Stripe__SignatureToleranceSeconds", Fails<StripeOptions>(new() { ["Stripe__SignatureToleranceSeconds"] = "-5" }).Message, StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using StripeWebhooks.Tests.Support;
 using Xunit;
 
 namespace StripeWebhooks.Tests.Infra;

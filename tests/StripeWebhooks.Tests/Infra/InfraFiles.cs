@@ -1,3 +1,5 @@
+using StripeWebhooks.Tests.Support;
+
 namespace StripeWebhooks.Tests.Infra;
 
 /// <summary>The deployment files the infra tests read.</summary>

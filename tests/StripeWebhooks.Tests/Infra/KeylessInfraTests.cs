@@ -1,3 +1,4 @@
+using StripeWebhooks.Tests.Support;
 using System.Text.RegularExpressions;
 using Xunit;
 

@@ -18,4 +18,7 @@ public static class RepositoryRoot
     }
 
     public static string PathOf(params string[] parts) => Path.Combine([Find(), .. parts]);
+
+    /// <summary>A path inside the repository, from forward-slash segments.</summary>
+    public static string PathTo(string relativePath) => Path.Combine(Find(), relativePath.Replace('/', Path.DirectorySeparatorChar));
 }
