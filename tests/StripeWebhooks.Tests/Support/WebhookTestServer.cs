@@ -113,10 +113,30 @@ public sealed class WebhookTestServer : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Rows in every table the pipeline writes (claims, failures and anything added later).</summary>
-    public Task<long> CountAllRowsAsync() => ScalarAsync<long>("""
-        SELECT (SELECT count(*) FROM processed_stripe_events) + (SELECT count(*) FROM stripe_event_failures)
-        """);
+    /// <summary>Rows in every table of the schema except the migrations bookkeeping (claims, failures, entitlements, ...).</summary>
+    public async Task<long> CountAllRowsAsync()
+    {
+        var tables = new List<string>();
+        await using (var list = DataSource.CreateCommand("""
+            SELECT quote_ident(table_name) FROM information_schema.tables
+            WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
+            """))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        long total = 0;
+        foreach (var table in tables)
+        {
+            total += await ScalarAsync<long>($"SELECT count(*) FROM {table}");
+        }
+
+        return total;
+    }
 
     public async ValueTask DisposeAsync()
     {
