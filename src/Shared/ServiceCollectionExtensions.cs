@@ -37,6 +37,11 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<WebhookMetrics>();
+        services.AddOptions<WebhookDatabaseOptions>()
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Webhooks"))
+            .Validate(o => IsConnectionString(o.ConnectionString),
+                $"{WebhookDataSourceFactory.ConnectionStringKey} must be set to an Npgsql connection string (Host=...;Database=...;Username=...).")
+            .ValidateOnStart();
         services.TryAddSingleton(provider => WebhookDataSourceFactory.Create(
             configuration.GetConnectionString("Webhooks") is { Length: > 0 } connectionString
                 ? connectionString
@@ -65,6 +70,24 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton<IStripeEventHandler, THandler>();
         return services;
+    }
+
+    private static bool IsConnectionString(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(value);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static bool TryParseSchedule(string schedule)

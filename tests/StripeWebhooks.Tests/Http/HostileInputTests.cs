@@ -6,6 +6,7 @@ using StripeWebhooks.Events;
 using StripeWebhooks.Http;
 using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
+using Xunit.Abstractions;
 
 namespace StripeWebhooks.Tests.Http;
 

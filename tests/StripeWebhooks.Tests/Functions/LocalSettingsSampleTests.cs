@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using StripeWebhooks.Tests.Support;
+
+namespace StripeWebhooks.Tests.Functions;
+
+/// <summary>local.settings.sample.json: what a developer copies to src/WebhookFunction/local.settings.json.</summary>
+public partial class LocalSettingsSampleTests
+{
+    /// <summary>Every setting DESIGN.md's configuration table names (a trailing <c>__</c> is a prefix).</summary>
+    public static readonly TheoryData<string> DesignSettings = new()
+    {
+        "ConnectionStrings__Webhooks",
+        "Stripe__WebhookSecrets__0",
+        "Stripe__SignatureToleranceSeconds",
+        "Webhooks__RetentionDays",
+        "PurgeSchedule",
+        "Webhooks__MaxBodyBytes",
+        "Webhooks__LockTimeoutSeconds",
+        "Webhooks__MaxAttempts",
+        "Billing__Prices__",
+        "Billing__UserIdMetadataKey",
+        "Billing__DefaultTier",
+    };
+
+    private static string SampleText() => File.ReadAllText(RepositoryRoot.PathOf("local.settings.sample.json"));
+
+    private static JsonObject Sample() => JsonNode.Parse(SampleText())!.AsObject();
+
+    private static Dictionary<string, string> Values() =>
+        Sample()["Values"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+
+    [Fact]
+    public void Sample_is_valid_json_with_string_values()
+    {
+        var values = Sample()["Values"]!.AsObject();
+        // Core Tools refuses numbers and booleans in Values: every app setting is a string.
+        Assert.All(values, p => Assert.Equal(JsonValueKind.String, p.Value!.GetValueKind()));
+        Assert.False(Sample()["IsEncrypted"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Sample_runs_the_isolated_worker_with_azurite_storage()
+    {
+        var values = Values();
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]);
+        // The timer trigger keeps its singleton lease and schedule in AzureWebJobsStorage: Azurite locally.
+        Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(DesignSettings))]
+    public void Sample_has_every_setting_design_md_lists(string key)
+    {
+        var keys = Values().Keys;
+        Assert.Contains(keys, k => key.EndsWith("__", StringComparison.Ordinal) ? k.StartsWith(key, StringComparison.Ordinal) && k.Length > key.Length : k == key);
+    }
+
+    [Fact]
+    public void Sample_has_every_setting_the_readme_documents()
+    {
+        var keys = Values().Keys;
+        var documented = ReadmeSettings();
+        Assert.NotEmpty(documented);
+        Assert.All(documented, key => Assert.Contains(keys, k => key.EndsWith("__", StringComparison.Ordinal) ? k.StartsWith(key, StringComparison.Ordinal) : k == key));
+    }
+
+    [Fact]
+    public void Sample_holds_no_real_secret()
+    {
+        var text = SampleText();
+        // A real signing secret is whsec_ and a long run of letters and digits; placeholders break that run.
+        Assert.DoesNotMatch(RealSigningSecret(), text);
+        Assert.DoesNotMatch(StripeApiKey(), text);
+        Assert.DoesNotContain("AccountKey=", text, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("whsec_", Values()["Stripe__WebhookSecrets__0"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sample_settings_pass_the_start_up_validation()
+    {
+        // The same start the function app makes: a generic host whose StartAsync runs every ValidateOnStart.
+        using var host = StartupHost.Build(Values());
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    /// <summary>First key of each row of README.md's "## Configuration" table; <c>&lt;...&gt;</c> parts become prefixes.</summary>
+    private static List<string> ReadmeSettings()
+    {
+        var readme = File.ReadAllLines(RepositoryRoot.PathOf("README.md"));
+        var start = Array.FindIndex(readme, l => l.StartsWith("## Configuration", StringComparison.Ordinal));
+        Assert.True(start >= 0, "README.md has no '## Configuration' section.");
+        return readme.Skip(start + 1)
+            .TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
+            .Select(l => ReadmeKey().Match(l))
+            .Where(m => m.Success)
+            .Select(m => m.Groups["key"].Value.Split('<')[0])
+            .ToList();
+    }
+
+    [GeneratedRegex(@"whsec_[A-Za-z0-9]{16,}")]
+    private static partial Regex RealSigningSecret();
+
+    [GeneratedRegex(@"\b[sr]k_(live|test)_[A-Za-z0-9]+")]
+    private static partial Regex StripeApiKey();
+
+    [GeneratedRegex(@"^\|\s*`(?<key>[A-Za-z][A-Za-z0-9_<> ]*)`")]
+    private static partial Regex ReadmeKey();
+}
