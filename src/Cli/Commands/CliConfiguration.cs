@@ -35,6 +35,11 @@ internal static class CliConfiguration
 
             return 2;
         }
+        catch (Npgsql.NpgsqlException ex) when (ex is not Npgsql.PostgresException)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot reach the database named by ConnectionStrings__Webhooks: {ex.Message}");
+            return 1;
+        }
         catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
                                                    || ex.Message.Contains("Migration", StringComparison.Ordinal))
         {

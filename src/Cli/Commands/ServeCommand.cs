@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
 using StripeWebhooks.Persistence;
@@ -64,6 +65,8 @@ internal static class ServeCommand
         {
             await using var app = builder.Build();
             app.MapStripeWebhooks();
+            // Validate configuration before touching the database, so a bad setting is reported as such.
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
             var applied = await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
 

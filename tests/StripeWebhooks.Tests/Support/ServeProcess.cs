@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace StripeWebhooks.Tests.Support;
+
+/// <summary>`webhooks serve` as a real child process (the built CLI next to the tests), for crash and end-to-end tests.</summary>
+public sealed class ServeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private ServeProcess(Process process, StringBuilder output, string baseUrl)
+    {
+        _process = process;
+        _output = output;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public string WebhookUrl => BaseUrl + "/api/stripe/webhook";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts serve and waits until it prints its endpoint (the private Postgres may take a few seconds).</summary>
+    public static async Task<ServeProcess> StartAsync(IDictionary<string, string?> environment, int? port = null)
+    {
+        port ??= FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var process = Cli(["serve", "--urls", baseUrl], environment);
+        var output = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => Append(e.Data, output, ready);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, output, ready);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var serve = new ServeProcess(process, output, baseUrl);
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(120))) != ready.Task)
+        {
+            await serve.DisposeAsync();
+            throw new InvalidOperationException("webhooks serve did not become ready:\n" + serve.Output);
+        }
+
+        return serve;
+    }
+
+    /// <summary>Runs a one-shot CLI command to completion; returns exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, IDictionary<string, string?>? environment = null)
+    {
+        using var process = Cli(arguments, environment ?? new Dictionary<string, string?>());
+        process.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks run, in-flight transactions die with their connections.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, then waits for a clean exit.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static Process Cli(string[] arguments, IDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "webhooks.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // A clean slate: nothing from the test runner's environment configures the child by accident.
+        foreach (var key in start.Environment.Keys.Where(k => k.Contains("__", StringComparison.Ordinal) || k.StartsWith("Stripe", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new Process { StartInfo = start };
+    }
+
+    private static void Append(string? line, StringBuilder output, TaskCompletionSource ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+
+        if (line.StartsWith("webhook endpoint:", StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
