@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<HealthEndpoint>();
         services.TryAddSingleton<RetentionPurger>();
         services.TryAddSingleton<MigrationRunner>();
+        services.AddStripeBilling(configuration);
         return services;
     }
 

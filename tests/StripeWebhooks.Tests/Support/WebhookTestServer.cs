@@ -61,6 +61,8 @@ public sealed class WebhookTestServer : IAsyncDisposable
             configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
         }
 
+        TestPrices.AddUnlessConfigured(configuration);
+
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddStripeWebhooks(builder.Configuration);
@@ -111,6 +113,7 @@ public sealed class WebhookTestServer : IAsyncDisposable
     /// <summary>Rows in every table the pipeline writes (claims, failures and anything added later).</summary>
     public Task<long> CountAllRowsAsync() => ScalarAsync<long>("""
         SELECT (SELECT count(*) FROM processed_stripe_events) + (SELECT count(*) FROM stripe_event_failures)
+             + (SELECT count(*) FROM stripe_subscriptions) + (SELECT count(*) FROM stripe_customers)
         """);
 
     public async ValueTask DisposeAsync()
