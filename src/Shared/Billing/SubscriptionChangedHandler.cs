@@ -48,6 +48,6 @@ public sealed partial class SubscriptionChangedHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{EventId} ({EventType}) is older than the subscription's state; claimed without changing it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{EventId} ({EventType}) is behind the subscription's watermark; claimed without changing it")]
     private static partial void LogNotApplied(ILogger logger, string eventId, string eventType);
 }
