@@ -1,3 +1,4 @@
+using System.Net;
 using StripeWebhooks.Tests.Support;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
 using static StripeWebhooks.Tests.Billing.Entitlement;
@@ -56,5 +57,31 @@ public class LinkingTests
         await DeliverAsync(server, CheckoutCompleted("evt_older", T0, clientReferenceId: "user_old"));
 
         Assert.Equal("user_new", await server.ScalarAsync<string>("SELECT user_id FROM stripe_customers"));
+    }
+
+    [Fact]
+    public async Task Checkout_subscription_and_invoice_events_delivered_at_once_all_commit_and_link()
+    {
+        await using var server = await WebhookTestServer.StartAsync();
+        // Ten customers, each with its three events in flight together: no deadlock, no lost link.
+        var events = Enumerable.Range(0, 10).SelectMany(i => new[]
+        {
+            CheckoutCompleted($"evt_checkout_{i}", T0 + 2, subscriptionId: $"sub_{i}", customerId: $"cus_{i}", clientReferenceId: $"user_{i}"),
+            Subscription("customer.subscription.created", $"evt_created_{i}", T0, subscriptionId: $"sub_{i}", customerId: $"cus_{i}", userId: $"user_{i}"),
+            Invoice("invoice.paid", $"evt_paid_{i}", T0 + 1, subscriptionId: $"sub_{i}", customerId: $"cus_{i}"),
+        });
+
+        var responses = await Task.WhenAll(events.Select(e => server.PostSignedAsync(e)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(("pro", "active"), Pair(await ReadAsync(server, $"user_{i}")));
+        }
+
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
     }
 }
