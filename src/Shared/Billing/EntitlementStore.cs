@@ -6,7 +6,7 @@ namespace StripeWebhooks.Billing;
 
 /// <summary>
 /// The SQL behind the entitlement handlers: <c>stripe_subscriptions</c>, <c>stripe_customers</c> and
-/// <c>billing_settings</c> (migration 0002). Every write goes through the claim's transaction, in one round trip.
+/// <c>billing_settings</c> (migration 0002). A handler's writes go through the claim's transaction, in one round trip.
 /// </summary>
 /// <remarks>
 /// Ordering: a subscription row carries the <c>created</c> time and id of the event that last changed it
