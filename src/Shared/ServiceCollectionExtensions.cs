@@ -61,6 +61,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EventReplayer>();
         services.TryAddSingleton<FailureLedgerQueries>();
         services.TryAddSingleton<WebhookStatisticsQuery>();
+        services.AddStripeBilling(configuration);
         return services;
     }
 

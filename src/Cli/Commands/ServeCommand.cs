@@ -57,6 +57,13 @@ internal static class ServeCommand
             settings["Stripe:WebhookSecrets:0"] = developmentSecret;
         }
 
+        // Billing refuses to start without a price map; SampleEvents (and so `send`) bill price_sample_pro.
+        var developmentPrices = !builder.Configuration.GetSection("Billing:Prices").GetChildren().Any();
+        if (developmentPrices)
+        {
+            settings["Billing:Prices:price_sample_pro"] = "pro";
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddStripeWebhooks(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPurgeService>();
@@ -84,6 +91,11 @@ internal static class ServeCommand
                 // A freshly generated development secret is not a secret worth hiding; a configured one is never printed.
                 Console.WriteLine($"signing secret:   {developmentSecret}");
                 Console.WriteLine($"try:              dotnet run --project src/Cli -- send --secret {developmentSecret} --url {url}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}");
+            }
+
+            if (developmentPrices)
+            {
+                Console.WriteLine("price map:        Billing__Prices__price_sample_pro=pro (development; set Billing__Prices__<price id> for yours)");
             }
 
             Console.Out.Flush();

@@ -13,6 +13,7 @@ public class StartupValidationTests
     {
         ["ConnectionStrings__Webhooks"] = "Host=127.0.0.1;Database=unused;Username=postgres",
         ["Stripe__WebhookSecrets__0"] = "whsec_placeholder",
+        ["Billing__Prices__price_placeholder"] = "pro",
     };
 
     private static async Task<OptionsValidationException> StartFails(Dictionary<string, string> settings)

@@ -13,7 +13,7 @@ public class PermanentFailureAndReplayTests
     {
         var connectionString = await TestDatabase.CreateAsync();
         await RecordingHandler.CreateTableAsync(connectionString);
-        var handler = new FailingHandler(failures, "invoice.payment_failed");
+        var handler = new FailingHandler(failures, "charge.refunded");
         var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(handler),
             new Dictionary<string, string?> { ["Webhooks__MaxAttempts"] = "3" }, connectionString);
         return (server, handler);
@@ -21,7 +21,7 @@ public class PermanentFailureAndReplayTests
 
     private static async Task ParkAsync(WebhookTestServer server, string eventId)
     {
-        var body = SampleEvents.ToBytes(SampleEvents.Build("invoice.payment_failed", eventId));
+        var body = SampleEvents.ToBytes(SampleEvents.Build("charge.refunded", eventId));
         for (var attempt = 1; attempt <= 2; attempt++)
         {
             using var failed = await server.PostSignedAsync(body);
@@ -45,7 +45,7 @@ public class PermanentFailureAndReplayTests
         Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects"));
 
         // Stripe's next retry of a parked event is a duplicate: nothing runs until an operator replays it.
-        using var again = await server.PostSignedAsync(SampleEvents.Build("invoice.payment_failed", "evt_parked"));
+        using var again = await server.PostSignedAsync(SampleEvents.Build("charge.refunded", "evt_parked"));
         Assert.True((await JsonBody.ReadAsync(again)).GetProperty("duplicate").GetBoolean());
     }
 
@@ -114,7 +114,7 @@ public class PermanentFailureAndReplayTests
         var stats = await server.Services.GetRequiredService<WebhookStatisticsQuery>().ReadAsync(CancellationToken.None);
 
         var listed = Assert.Single(failures);
-        Assert.Equal(("evt_listed", "invoice.payment_failed", 3, true), (listed.EventId, listed.EventType, listed.Attempts, listed.Parked));
+        Assert.Equal(("evt_listed", "charge.refunded", 3, true), (listed.EventId, listed.EventType, listed.Attempts, listed.Parked));
         Assert.Contains("simulated handler failure", listed.LastError, StringComparison.Ordinal);
         Assert.Equal((2L, 2L, 1L, 1L), (stats.ClaimsTotal, stats.ClaimsLast24Hours, stats.UnresolvedFailures, stats.ParkedEvents));
         Assert.Equal(30, stats.RetentionDays);

@@ -18,6 +18,8 @@ public static class PipelineServices
             values[key.Replace("__", ":", StringComparison.Ordinal)] = value;
         }
 
+        TestPrices.AddUnlessConfigured(values);
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection().AddLogging().AddStripeWebhooks(configuration);
         configure?.Invoke(services);

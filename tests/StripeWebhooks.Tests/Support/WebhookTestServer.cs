@@ -66,6 +66,8 @@ public sealed class WebhookTestServer : IAsyncDisposable
             configuration[key.Replace("__", ":", StringComparison.Ordinal)] = value;
         }
 
+        TestPrices.AddUnlessConfigured(configuration);
+
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddStripeWebhooks(builder.Configuration);
@@ -113,13 +115,13 @@ public sealed class WebhookTestServer : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Rows in every table of the schema except the migrations bookkeeping (claims, failures, entitlements, ...).</summary>
+    /// <summary>Rows in every table of the schema except configuration bookkeeping (claims, failures, entitlements, ...).</summary>
     public async Task<long> CountAllRowsAsync()
     {
         var tables = new List<string>();
         await using (var list = DataSource.CreateCommand("""
             SELECT quote_ident(table_name) FROM information_schema.tables
-            WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
+            WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_migrations', 'billing_settings')
             """))
         await using (var reader = await list.ExecuteReaderAsync())
         {

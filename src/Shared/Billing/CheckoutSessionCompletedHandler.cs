@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeWebhooks.Events;
+using StripeWebhooks.Processing;
+
+namespace StripeWebhooks.Billing;
+
+/// <summary>
+/// <c>checkout.session.completed</c> (mode <c>subscription</c>): links the customer to the app user
+/// (<c>client_reference_id</c>, else <c>metadata[Billing__UserIdMetadataKey]</c>) and records the subscription.
+/// Sessions in <c>payment</c> or <c>setup</c> mode are acknowledged and ignored.
+/// </summary>
+/// <remarks>
+/// The session may arrive before or after its subscription's events; the <c>entitlements</c> view joins
+/// subscriptions to users through <c>stripe_customers</c>, so whichever comes last completes the link.
+/// </remarks>
+public sealed partial class CheckoutSessionCompletedHandler(
+    IOptions<BillingOptions> options,
+    ILogger<CheckoutSessionCompletedHandler> logger) : IStripeEventHandler
+{
+    public const string Completed = "checkout.session.completed";
+
+    private readonly string _userIdMetadataKey = options.Value.UserIdMetadataKey;
+
+    public IReadOnlyCollection<string> EventTypes { get; } = [Completed];
+
+    public async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var session = CheckoutSessionPayload.Read(stripeEvent.DataObject, _userIdMetadataKey);
+        if (session.Mode != CheckoutSessionPayload.SubscriptionMode)
+        {
+            return;
+        }
+
+        if (session.UserId is null)
+        {
+            // Not an error: the subscription's own metadata may still name the user.
+            LogNoUser(logger, stripeEvent.Id, _userIdMetadataKey);
+        }
+
+        await EntitlementStore.LinkCheckoutAsync(connection, transaction, stripeEvent, session, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{EventId} has neither client_reference_id nor metadata {MetadataKey}: its customer is not linked to a user")]
+    private static partial void LogNoUser(ILogger logger, string eventId, string metadataKey);
+}
