@@ -12,7 +12,9 @@ namespace StripeWebhooks.Billing;
 /// Ordering: a subscription row carries the <c>created</c> time and id of the event that last changed it
 /// (the watermark). An event changes the row only when it is newer than the watermark, or exactly as old
 /// and not behind it in Stripe's lifecycle (<see cref="LifecycleRank"/>); otherwise it is still claimed
-/// (200) but changes nothing, except that it fills in fields no event has told us yet.
+/// (200) but does not change the status. Price, tier, period end and cancel_at_period_end follow a second
+/// watermark kept by subscription events alone (the only events that carry them), so an invoice event
+/// that is newest for the status never freezes an older price in place.
 /// <para>
 /// Concurrency: each statement of a batch takes a fresh snapshot (READ COMMITTED), so once
 /// <c>SELECT ... FOR UPDATE</c> holds the row, the comparisons that follow see its latest committed
@@ -37,24 +39,21 @@ internal static class EntitlementStore
     // A new subscription starts from this event's state; an existing one is left to the statements below.
     private const string InsertSubscriptionSql = """
         INSERT INTO stripe_subscriptions (subscription_id, customer_id, user_id, status, tier, price_id,
-            current_period_end, cancel_at_period_end, last_event_id, last_event_created, revision)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, 1)
+            current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1)
         ON CONFLICT (subscription_id) DO NOTHING
         """;
 
     // The row exists now (inserted above, by us or a concurrent event that committed first); hold it until COMMIT.
     private const string LockSubscriptionSql = "SELECT 1 FROM stripe_subscriptions WHERE subscription_id = $1 FOR UPDATE";
 
-    // Skipped when the insert above already wrote this event (last_event_id = $9).
+    // The status watermark. Skipped when the insert above already wrote this event (last_event_id = $9).
+    // $5..$8 are unused here (the details statement below owns them) but keep one parameter list.
     private static readonly string ApplySubscriptionSql = $"""
         UPDATE stripe_subscriptions SET
             customer_id = COALESCE($2, customer_id),
             user_id = COALESCE($3, user_id),
             status = $4,
-            tier = COALESCE($5, tier),
-            price_id = COALESCE($6, price_id),
-            current_period_end = COALESCE($7, current_period_end),
-            cancel_at_period_end = COALESCE($8, cancel_at_period_end),
             last_event_id = $9,
             last_event_created = $10,
             revision = revision + 1,
@@ -67,23 +66,31 @@ internal static class EntitlementStore
           AND (status IS NULL OR $11::text[] IS NULL OR status = ANY($11))
         """;
 
-    // An event that did not apply (older, or a status it may not change) still fills what nobody told us yet,
-    // e.g. the tier when an invoice event created the row before its subscription event arrived.
-    // Price and tier go together: they describe the same item.
-    private const string FillSubscriptionSql = """
+    // The details watermark: only subscription events carry a price ($6 IS NOT NULL), and the newest of them
+    // (same second: the later delivery) sets price, tier, period and cancel_at_period_end, whatever invoice
+    // events did to the status meanwhile. Price and tier go together: they describe the same item.
+    private const string ApplyDetailsSql = """
+        UPDATE stripe_subscriptions SET
+            tier = $5,
+            price_id = $6,
+            current_period_end = COALESCE($7, current_period_end),
+            cancel_at_period_end = COALESCE($8, cancel_at_period_end),
+            details_event_created = $10,
+            updated_at = now()
+        WHERE subscription_id = $1
+          AND $6::text IS NOT NULL
+          AND last_event_id IS DISTINCT FROM $9
+          AND (details_event_created IS NULL OR $10 >= details_event_created)
+        """;
+
+    // An event that did not apply still fills what nobody told us yet: who the subscription belongs to.
+    private const string FillOwnerSql = """
         UPDATE stripe_subscriptions SET
             customer_id = COALESCE(customer_id, $2),
             user_id = COALESCE(user_id, $3),
-            tier = CASE WHEN price_id IS NULL THEN $4 ELSE tier END,
-            price_id = COALESCE(price_id, $5),
-            current_period_end = COALESCE(current_period_end, $6),
             updated_at = now()
         WHERE subscription_id = $1
-          AND last_event_id IS DISTINCT FROM $7
-          AND ((customer_id IS NULL AND $2 IS NOT NULL)
-               OR (user_id IS NULL AND $3 IS NOT NULL)
-               OR (price_id IS NULL AND $5 IS NOT NULL)
-               OR (current_period_end IS NULL AND $6 IS NOT NULL))
+          AND ((customer_id IS NULL AND $2 IS NOT NULL) OR (user_id IS NULL AND $3 IS NOT NULL))
         """;
 
     // A checkout session names the subscription before, or after, its own events: record it either way.
@@ -121,9 +128,12 @@ internal static class EntitlementStore
         var apply = Command(ApplySubscriptionSql, Text(change.SubscriptionId), Text(change.CustomerId), Text(change.UserId),
             Text(change.Status), Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Bool(change.CancelAtPeriodEnd),
             Text(stripeEvent.Id), Time(stripeEvent.Created), TextArray(change.OnlyFromStatuses));
+        // Details first: it recognises "already written by the insert above" by last_event_id, which apply moves.
+        batch.BatchCommands.Add(Command(ApplyDetailsSql, Text(change.SubscriptionId), Text(change.CustomerId), Text(change.UserId),
+            Text(change.Status), Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Bool(change.CancelAtPeriodEnd),
+            Text(stripeEvent.Id), Time(stripeEvent.Created)));
         batch.BatchCommands.Add(apply);
-        batch.BatchCommands.Add(Command(FillSubscriptionSql, Text(change.SubscriptionId), Text(change.CustomerId), Text(change.UserId),
-            Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Text(stripeEvent.Id)));
+        batch.BatchCommands.Add(Command(FillOwnerSql, Text(change.SubscriptionId), Text(change.CustomerId), Text(change.UserId)));
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return insert.RecordsAffected == 1 || apply.RecordsAffected == 1;

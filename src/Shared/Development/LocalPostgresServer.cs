@@ -87,8 +87,9 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     }
 
     /// <summary>Restarts the server with <c>pg_ctl restart -m immediate</c>: a crash as far as clients can tell.</summary>
+    /// <remarks>The log file matters: without it the restarted server would inherit (and hold open) our output pipes.</remarks>
     public Task RestartImmediateAsync(CancellationToken cancellationToken = default) =>
-        RunPostgresToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "60", "restart"], cancellationToken);
+        RunPostgresToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-m", "immediate", "-w", "-t", "60", "restart"], cancellationToken);
 
     /// <summary>Stops the server (fast shutdown) and removes a temporary data directory.</summary>
     public async ValueTask DisposeAsync()

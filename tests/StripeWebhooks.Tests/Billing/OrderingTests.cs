@@ -37,6 +37,22 @@ public class OrderingTests
     [Theory]
     [InlineData(Basil)]
     [InlineData(Legacy)]
+    public async Task A_newer_invoice_then_late_subscription_events_ends_with_the_newest_subscription_events_price(string apiVersion)
+    {
+        await using var server = await WebhookTestServer.StartAsync(settings: TwoPrices);
+        await DeliverAsync(server, CheckoutCompleted("evt_checkout", T0, apiVersion, clientReferenceId: "user_1"));
+        await DeliverAsync(server, Invoice("invoice.payment_failed", "evt_payment_failed", T0 + 3, apiVersion));
+        await DeliverAsync(server, Subscription("customer.subscription.updated", "evt_upgrade", T0 + 2, apiVersion, priceId: TestPrices.Pro));
+        await DeliverAsync(server, Subscription("customer.subscription.created", "evt_created", T0 + 1, apiVersion, priceId: "price_test_basic"));
+
+        var entitlement = await ReadAsync(server, "user_1");
+        Assert.Equal(("pro", "past_due"), (entitlement!.Tier, entitlement.Status));
+        Assert.Equal("evt_payment_failed", await server.ScalarAsync<string>("SELECT last_event_id FROM stripe_subscriptions"));
+    }
+
+    [Theory]
+    [InlineData(Basil)]
+    [InlineData(Legacy)]
     public async Task Deleted_then_a_late_updated_keeps_the_user_on_the_default_tier(string apiVersion)
     {
         await using var server = await WebhookTestServer.StartAsync();

@@ -1,6 +1,6 @@
 -- Entitlements: the subscription state the built-in billing handlers keep in step with Stripe, and the
 -- view applications read: SELECT tier, status FROM entitlements WHERE user_id = $1.
--- See docs/entitlements.md for the ordering rules.
+-- See the README ("Entitlements") for the ordering rules.
 
 -- Stripe customer -> application user, learned from checkout.session.completed (client_reference_id or
 -- metadata) or from subscription metadata, whichever arrives first.
@@ -30,9 +30,13 @@ CREATE TABLE stripe_subscriptions (
     status               TEXT,
     current_period_end   TIMESTAMPTZ,
     cancel_at_period_end BOOLEAN     NOT NULL DEFAULT FALSE,
-    -- Watermark: the event that last changed status and the fields above. Older events change nothing.
+    -- Watermark: the event that last changed the status. Older events do not change it.
     last_event_id        TEXT,
     last_event_created   TIMESTAMPTZ,
+    -- Second watermark: the newest subscription event (the only kind that carries price, tier, period and
+    -- cancel_at_period_end). An invoice event can be the newest for the status and still say nothing of the
+    -- price, so an older subscription event that arrives after it must still be able to set the tier.
+    details_event_created TIMESTAMPTZ,
     -- Events applied to this row; makes "changed exactly once" observable.
     revision             INTEGER     NOT NULL DEFAULT 0,
     created_at           TIMESTAMPTZ NOT NULL DEFAULT now(),
