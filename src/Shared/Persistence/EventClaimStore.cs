@@ -26,16 +26,23 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
                set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)
         """;
 
-    // Expired rows only, oldest first, skipping rows other requests hold: the purge never waits.
-    // "= ANY(ARRAY(...))" rather than "IN (...)": the DELETE then probes the primary key, never joins the table.
+    // Claims that expired within the last hour, oldest first, from where this process's last purge stopped
+    // ($3), skipping rows other requests hold: the purge never waits, and never walks again over the index
+    // entries of rows it already deleted (until VACUUM removes them, each would cost every later request).
+    // Older claims are the retention purge's (RetentionPurger). "= ANY(ARRAY(...))" rather than "IN (...)":
+    // the DELETE then probes the primary key and never joins the table.
     private const string OpportunisticPurgeSql = """
-        DELETE FROM processed_stripe_events
-        WHERE event_id = ANY (ARRAY(
-            SELECT event_id FROM processed_stripe_events
-            WHERE processed_at < now() - make_interval(days => $1)
-            ORDER BY processed_at
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED))
+        WITH purged AS (
+            DELETE FROM processed_stripe_events
+            WHERE event_id = ANY (ARRAY(
+                SELECT event_id FROM processed_stripe_events
+                WHERE processed_at >= greatest($3, now() - make_interval(days => $1, hours => 1))
+                  AND processed_at < now() - make_interval(days => $1)
+                ORDER BY processed_at
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED))
+            RETURNING processed_at)
+        SELECT max(processed_at) FROM purged
         """;
 
     // Postgres's defaults again, for the claim and for the handlers' own statements.
@@ -63,6 +70,9 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     private readonly WebhookOptions _options = options.Value;
     private readonly string _lockTimeoutMs = (options.Value.LockTimeoutSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    // processed_at of the newest claim this process's opportunistic purge deleted (UTC ticks).
+    private long _purgedThroughTicks = DateTime.MinValue.Ticks;
+
     /// <summary>
     /// In one round trip: sets the lock timeout, purges a small batch of expired claims (with the planner
     /// settings that keep its plan cheap and cached), claims the event and resolves its open failure.
@@ -75,7 +85,8 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         if (_options.OpportunisticPurgeBatchSize > 0)
         {
             batch.BatchCommands.Add(Command(BeginPurgeSql, Text(_lockTimeoutMs)));
-            batch.BatchCommands.Add(Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize)));
+            batch.BatchCommands.Add(Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize),
+                new NpgsqlParameter<DateTime> { TypedValue = new DateTime(Volatile.Read(ref _purgedThroughTicks), DateTimeKind.Utc) }));
             batch.BatchCommands.Add(Command(EndPurgeSql));
         }
         else
@@ -89,7 +100,19 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         batch.BatchCommands.Add(claim);
         batch.BatchCommands.Add(Command(ResolveFailureSql, Text(stripeEvent.Id)));
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            if (_options.OpportunisticPurgeBatchSize > 0 && await reader.NextResultAsync(cancellationToken)
+                && await reader.ReadAsync(cancellationToken) && !await reader.IsDBNullAsync(0, cancellationToken))
+            {
+                AdvancePurgedThrough(reader.GetFieldValue<DateTime>(0));
+            }
+
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+
         return claim.RecordsAffected == 1;
     }
 
@@ -106,6 +129,23 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = stripeEvent.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = stripeEvent.Livemode });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    // Several requests purge at once; the newest point any of them reached wins. Should this transaction roll
+    // back, the rows it deleted come back behind the mark: the retention purge takes them.
+    private void AdvancePurgedThrough(DateTime purgedThrough)
+    {
+        var ticks = purgedThrough.Ticks;
+        for (var seen = Volatile.Read(ref _purgedThroughTicks); ticks > seen;)
+        {
+            var previous = Interlocked.CompareExchange(ref _purgedThroughTicks, ticks, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
     }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)

@@ -53,7 +53,7 @@ public class EventClaimStoreTests
 
         await using (var expired = new NpgsqlCommand("""
             INSERT INTO processed_stripe_events (event_id, event_type, processed_at)
-            SELECT 'evt_expired_' || g, 'test.seeded', now() - interval '31 days' FROM generate_series(1, 5000) g
+            SELECT 'evt_expired_' || g, 'test.seeded', now() - interval '30 days 10 minutes' FROM generate_series(1, 5000) g
             """, connection))
         {
             await expired.ExecuteNonQueryAsync();
@@ -67,7 +67,7 @@ public class EventClaimStoreTests
         // The cached generic plan, exactly as the claim batch runs it.
         await ScalarAsync<string>(connection, "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", explaining);
         var plan = new List<string>();
-        await using (var explain = new NpgsqlCommand($"EXPLAIN EXECUTE {name}(30, 100)", connection, explaining))
+        await using (var explain = new NpgsqlCommand($"EXPLAIN EXECUTE {name}(30, 100, '-infinity')", connection, explaining))
         await using (var reader = await explain.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
