@@ -76,10 +76,11 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     /// <summary>
     /// In one round trip: sets the lock timeout, purges a small batch of expired claims (with the planner
     /// settings that keep its plan cheap and cached), claims the event and resolves its open failure.
-    /// Returns false when the event was already claimed (a duplicate).
+    /// Returns false when the event was already claimed (a duplicate). Without <paramref name="transaction"/>
+    /// the batch commits on its own (Postgres runs it as one implicit transaction).
     /// </summary>
     /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
-    public async Task<bool> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (_options.OpportunisticPurgeBatchSize > 0)
