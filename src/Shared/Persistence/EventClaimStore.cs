@@ -88,7 +88,11 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             batch.BatchCommands.Add(Command(BeginPurgeSql, Text(_lockTimeoutMs)));
             batch.BatchCommands.Add(Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize),
                 new NpgsqlParameter<DateTime> { TypedValue = new DateTime(Volatile.Read(ref _purgedThroughTicks), DateTimeKind.Utc) }));
-            batch.BatchCommands.Add(Command(EndPurgeSql));
+            if (transaction is not null)
+            {
+                // Handlers follow in this transaction; without one, the settings end with the batch.
+                batch.BatchCommands.Add(Command(EndPurgeSql));
+            }
         }
         else
         {

@@ -98,6 +98,21 @@ public class EventClaimStoreTests
         Assert.Equal("3s|auto|on|on", handler.Settings);
     }
 
+    [Fact]
+    public async Task Planner_settings_of_an_unhandled_delivery_end_with_its_batch()
+    {
+        // One pooled connection: the probed delivery reuses the unhandled delivery's session.
+        var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
+        var handler = new SettingsProbe("test.probed");
+        await using var services = PipelineServices.Create(connectionString, configure: s => s.AddSingleton<IStripeEventHandler>(handler));
+        var processor = services.GetRequiredService<StripeEventProcessor>();
+
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event("test.probed"), CancellationToken.None)).Outcome);
+
+        Assert.Equal("10s|auto|on|on", handler.Settings);
+    }
+
     private sealed class SettingsProbe(params string[] eventTypes) : IStripeEventHandler
     {
         public IReadOnlyCollection<string> EventTypes { get; } = eventTypes;
