@@ -1,33 +1,36 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Threading.Channels;
 
 namespace StripeWebhooks.Bench;
 
-/// <summary>Sends deliveries over <c>concurrency</c> keep-alive connections, one request in flight on each.</summary>
+/// <summary>Sends deliveries over <c>concurrency</c> keep-alive connections, one thread and one request in flight on each.</summary>
 internal static class LoadRunner
 {
     /// <summary>Sends every delivery of a pre-built array (the main scenario: all signed before the clock starts).</summary>
-    public static Task<LoadResult> RunAsync(IPEndPoint endpoint, IReadOnlyList<Delivery> deliveries, int concurrency, CancellationToken cancellationToken)
+    public static LoadResult Run(IPEndPoint endpoint, IReadOnlyList<Delivery> deliveries, int concurrency)
     {
         var next = -1;
-        return RunAsync(endpoint, concurrency, () =>
+        return Run(endpoint, concurrency, () =>
         {
             var index = Interlocked.Increment(ref next);
-            return ValueTask.FromResult(index < deliveries.Count ? deliveries[index] : null);
-        }, cancellationToken);
+            return index < deliveries.Count ? deliveries[index] : null;
+        });
     }
+
+    /// <summary>Sends deliveries built just ahead of the senders (warm-ups: no need to hold them all in memory).</summary>
+    public static LoadResult Stream(IPEndPoint endpoint, IEnumerable<Delivery> deliveries, int concurrency) =>
+        RunWhile(endpoint, deliveries, concurrency, int.MaxValue, Task.CompletedTask);
 
     /// <summary>
     /// Sends deliveries built by a producer thread just ahead of the senders, until <paramref name="stop"/>
     /// completes and at least <paramref name="minimum"/> were sent: for phases whose length is not known up front.
     /// </summary>
-    public static async Task<LoadResult> RunWhileAsync(IPEndPoint endpoint, IEnumerable<Delivery> deliveries, int concurrency, int minimum, Task stop, CancellationToken cancellationToken)
+    public static LoadResult RunWhile(IPEndPoint endpoint, IEnumerable<Delivery> deliveries, int concurrency, int minimum, Task stop)
     {
-        var channel = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(4 * concurrency) { SingleWriter = true });
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var queue = new BlockingCollection<Delivery>(4 * concurrency);
         var sent = 0;
-        var producer = Task.Run(async () =>
+        var producer = new Thread(() =>
         {
             try
             {
@@ -38,70 +41,88 @@ internal static class LoadRunner
                         break;
                     }
 
-                    await channel.Writer.WriteAsync(delivery, done.Token);
+                    queue.Add(delivery);
                 }
-            }
-            catch (OperationCanceledException)
-            {
             }
             finally
             {
-                channel.Writer.Complete();
+                queue.CompleteAdding();
             }
-        }, cancellationToken);
-
-        var result = await RunAsync(endpoint, concurrency, async () =>
+        }) { IsBackground = true, Name = "deliveries" };
+        producer.Start();
+        var result = Run(endpoint, concurrency, () =>
         {
-            if (!await channel.Reader.WaitToReadAsync(cancellationToken) || !channel.Reader.TryRead(out var delivery))
+            if (!queue.TryTake(out var delivery, Timeout.Infinite))
             {
                 return null;
             }
 
             Interlocked.Increment(ref sent);
             return delivery;
-        }, cancellationToken);
-        await done.CancelAsync();
-        await producer;
+        });
+        // Let a producer blocked on a full queue see the end.
+        while (queue.TryTake(out _))
+        {
+        }
+
+        producer.Join();
         return result;
     }
 
-    private static async Task<LoadResult> RunAsync(IPEndPoint endpoint, int concurrency, Func<ValueTask<Delivery?>> next, CancellationToken cancellationToken)
+    private static LoadResult Run(IPEndPoint endpoint, int concurrency, Func<Delivery?> next)
     {
-        var connections = new RawHttpConnection[concurrency];
-        for (var i = 0; i < concurrency; i++)
-        {
-            connections[i] = await RawHttpConnection.ConnectAsync(endpoint, cancellationToken);
-        }
-
+        var connections = Enumerable.Range(0, concurrency).Select(_ => RawHttpConnection.Connect(endpoint)).ToArray();
         var perWorker = new List<Sample>[concurrency];
         var eventIds = new List<string>[concurrency];
         string? firstError = null;
+        Exception? failure = null;
         var started = Stopwatch.GetTimestamp();
-        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        var workers = Enumerable.Range(0, concurrency).Select(w => new Thread(() =>
         {
             var samples = perWorker[w] = new List<Sample>(4096);
             var ids = eventIds[w] = new List<string>(4096);
             using var connection = connections[w];
-            while (await next() is { } delivery)
+            try
             {
-                var start = Stopwatch.GetTimestamp();
-                var (status, body) = await connection.SendAsync(delivery.Request, cancellationToken);
-                var elapsed = Stopwatch.GetTimestamp() - start;
-                var duplicate = status == 200 && body.Contains("\"duplicate\":true", StringComparison.Ordinal);
-                samples.Add(new Sample(start, elapsed, status, duplicate, delivery.Redelivery));
-                if (!delivery.Redelivery)
+                while (next() is { } delivery)
                 {
-                    ids.Add(delivery.EventId);
-                }
+                    var start = Stopwatch.GetTimestamp();
+                    var (status, body) = connection.Send(delivery.Request);
+                    var elapsed = Stopwatch.GetTimestamp() - start;
+                    var duplicate = status == 200 && body.Contains("\"duplicate\":true", StringComparison.Ordinal);
+                    samples.Add(new Sample(start, elapsed, status, duplicate, delivery.Redelivery));
+                    if (!delivery.Redelivery)
+                    {
+                        ids.Add(delivery.EventId);
+                    }
 
-                if (status != 200)
-                {
-                    Interlocked.CompareExchange(ref firstError, $"{status} {body}", null);
+                    if (status != 200)
+                    {
+                        Interlocked.CompareExchange(ref firstError, $"{status} {body}", null);
+                    }
                 }
             }
-        }, cancellationToken)).ToArray();
-        await Task.WhenAll(workers);
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidDataException)
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+            }
+        }) { IsBackground = true, Name = $"connection {w}" }).ToArray();
+        foreach (var worker in workers)
+        {
+            worker.Start();
+        }
+
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
         var ended = Stopwatch.GetTimestamp();
+        if (failure is not null)
+        {
+            throw new IOException($"A connection failed: {failure.Message}", failure);
+        }
+
         return new LoadResult([.. perWorker.SelectMany(s => s)], started, ended, [.. eventIds.SelectMany(s => s)], firstError);
     }
 }

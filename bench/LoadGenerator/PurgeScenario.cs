@@ -40,13 +40,13 @@ internal static class PurgeScenario
         var purger = services.GetRequiredService<RetentionPurger>();
         var ok = true;
 
-        var warm = await LoadRunner.RunAsync(target.Endpoint, [.. plan.Deliveries(arguments.Int("warmup", 1_000), redelivered)], concurrency, cancellationToken);
+        var warm = LoadRunner.Stream(target.Endpoint, plan.Deliveries(arguments.Int("warmup", 30_000), redelivered), concurrency);
 
-        var clean = await LoadRunner.RunAsync(target.Endpoint, [.. plan.Deliveries(events, redelivered)], concurrency, cancellationToken);
+        var clean = LoadRunner.Run(target.Endpoint, [.. plan.Deliveries(events, redelivered)], concurrency);
         ok &= Report("clean", clean);
 
         Console.WriteLine(Invariant($"preload: rows={rows} seconds={await PreloadAsync(dataSource, rows, cancellationToken):F1}"));
-        var idle = await LoadRunner.RunAsync(target.Endpoint, [.. plan.Deliveries(events, redelivered)], concurrency, cancellationToken);
+        var idle = LoadRunner.Run(target.Endpoint, [.. plan.Deliveries(events, redelivered)], concurrency);
         ok &= Report("idle", idle);
         Console.WriteLine(Invariant($"idle: expired_left={await CountAsync(dataSource, ExpiredCountSql, cancellationToken)}"));
 
@@ -61,7 +61,7 @@ internal static class PurgeScenario
             purgeEndedTicks = Stopwatch.GetTimestamp();
             return deleted;
         }, cancellationToken);
-        var purging = await LoadRunner.RunWhileAsync(target.Endpoint, plan.Deliveries(null, redelivered), concurrency, events, purge, cancellationToken);
+        var purging = LoadRunner.RunWhile(target.Endpoint, plan.Deliveries(null, redelivered), concurrency, events, purge);
         var purgeRows = await purge;
         var from = await purgeStarted.Task;
         var purgeSeconds = Stopwatch.GetElapsedTime(from, purgeEndedTicks).TotalSeconds;
