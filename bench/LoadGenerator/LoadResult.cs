@@ -33,6 +33,19 @@ internal sealed class LoadResult(IReadOnlyList<Sample> samples, long startedTick
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)] * 1000.0 / Stopwatch.Frequency;
     }
 
+    /// <summary>One line per slice of the run (deliveries, p50, p99, max): shows whether slow answers come in bursts.</summary>
+    public IEnumerable<string> Timeline(TimeSpan slice)
+    {
+        var ticks = (long)(slice.TotalSeconds * Stopwatch.Frequency);
+        var first = Samples.Min(s => s.StartTicks);
+        foreach (var group in Samples.GroupBy(s => (s.StartTicks - first) / ticks).OrderBy(g => g.Key))
+        {
+            var from = first + (group.Key * ticks);
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"t={group.Key * slice.TotalSeconds:F2}s n={group.Count()} {LatencyLine("", from, from + ticks)}");
+        }
+    }
+
     /// <summary><c>p50_ms=... p95_ms=... p99_ms=... max_ms=...</c> over the samples sent in a window.</summary>
     public string LatencyLine(string prefix = "", long fromTicks = long.MinValue, long toTicks = long.MaxValue) =>
         string.Create(CultureInfo.InvariantCulture,

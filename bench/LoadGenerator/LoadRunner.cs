@@ -4,14 +4,22 @@ using System.Net;
 
 namespace StripeWebhooks.Bench;
 
-/// <summary>Sends deliveries over <c>concurrency</c> keep-alive connections, one thread and one request in flight on each.</summary>
+/// <summary>Sends deliveries over keep-alive connections, one thread and one request in flight on each.</summary>
+/// <remarks>
+/// The connections outlive a phase, as Stripe's do: a phase never pays for new connections (whose first
+/// requests run code the warm-up has not made hot).
+/// </remarks>
 internal static class LoadRunner
 {
+    /// <summary>Opens the connections all phases share.</summary>
+    public static RawHttpConnection[] Connect(IPEndPoint endpoint, int concurrency) =>
+        [.. Enumerable.Range(0, concurrency).Select(_ => RawHttpConnection.Connect(endpoint))];
+
     /// <summary>Sends every delivery of a pre-built array (the main scenario: all signed before the clock starts).</summary>
-    public static LoadResult Run(IPEndPoint endpoint, IReadOnlyList<Delivery> deliveries, int concurrency)
+    public static LoadResult Run(RawHttpConnection[] connections, IReadOnlyList<Delivery> deliveries)
     {
         var next = -1;
-        return Run(endpoint, concurrency, () =>
+        return Run(connections, () =>
         {
             var index = Interlocked.Increment(ref next);
             return index < deliveries.Count ? deliveries[index] : null;
@@ -19,16 +27,16 @@ internal static class LoadRunner
     }
 
     /// <summary>Sends deliveries built just ahead of the senders (warm-ups: no need to hold them all in memory).</summary>
-    public static LoadResult Stream(IPEndPoint endpoint, IEnumerable<Delivery> deliveries, int concurrency) =>
-        RunWhile(endpoint, deliveries, concurrency, int.MaxValue, Task.CompletedTask);
+    public static LoadResult Stream(RawHttpConnection[] connections, IEnumerable<Delivery> deliveries) =>
+        RunWhile(connections, deliveries, int.MaxValue, Task.CompletedTask);
 
     /// <summary>
     /// Sends deliveries built by a producer thread just ahead of the senders, until <paramref name="stop"/>
     /// completes and at least <paramref name="minimum"/> were sent: for phases whose length is not known up front.
     /// </summary>
-    public static LoadResult RunWhile(IPEndPoint endpoint, IEnumerable<Delivery> deliveries, int concurrency, int minimum, Task stop)
+    public static LoadResult RunWhile(RawHttpConnection[] connections, IEnumerable<Delivery> deliveries, int minimum, Task stop)
     {
-        using var queue = new BlockingCollection<Delivery>(4 * concurrency);
+        using var queue = new BlockingCollection<Delivery>(4 * connections.Length);
         var sent = 0;
         var producer = new Thread(() =>
         {
@@ -50,7 +58,7 @@ internal static class LoadRunner
             }
         }) { IsBackground = true, Name = "deliveries" };
         producer.Start();
-        var result = Run(endpoint, concurrency, () =>
+        var result = Run(connections, () =>
         {
             if (!queue.TryTake(out var delivery, Timeout.Infinite))
             {
@@ -69,9 +77,9 @@ internal static class LoadRunner
         return result;
     }
 
-    private static LoadResult Run(IPEndPoint endpoint, int concurrency, Func<Delivery?> next)
+    private static LoadResult Run(RawHttpConnection[] connections, Func<Delivery?> next)
     {
-        var connections = Enumerable.Range(0, concurrency).Select(_ => RawHttpConnection.Connect(endpoint)).ToArray();
+        var concurrency = connections.Length;
         var perWorker = new List<Sample>[concurrency];
         var eventIds = new List<string>[concurrency];
         string? firstError = null;
@@ -81,15 +89,16 @@ internal static class LoadRunner
         {
             var samples = perWorker[w] = new List<Sample>(4096);
             var ids = eventIds[w] = new List<string>(4096);
-            using var connection = connections[w];
+            var connection = connections[w];
             try
             {
                 while (next() is { } delivery)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    var (status, body) = connection.Send(delivery.Request);
+                    var response = connection.Send(delivery.Request);
                     var elapsed = Stopwatch.GetTimestamp() - start;
-                    var duplicate = status == 200 && body.Contains("\"duplicate\":true", StringComparison.Ordinal);
+                    var status = response.Status;
+                    var duplicate = status == 200 && response.Body.Span.IndexOf("\"duplicate\":true"u8) >= 0;
                     samples.Add(new Sample(start, elapsed, status, duplicate, delivery.Redelivery));
                     if (!delivery.Redelivery)
                     {
@@ -98,7 +107,7 @@ internal static class LoadRunner
 
                     if (status != 200)
                     {
-                        Interlocked.CompareExchange(ref firstError, $"{status} {body}", null);
+                        Interlocked.CompareExchange(ref firstError, response.ToString(), null);
                     }
                 }
             }

@@ -18,11 +18,12 @@ internal static class LoadScenario
         var redelivered = arguments.Double("redelivered", 0.2);
         var concurrency = arguments.Int("concurrency", 16);
         var plan = new DeliveryPlan(target.Url, target.Secret, arguments.Int("subscriptions", 2_000), arguments.Int("seed", 1));
+        var connections = LoadRunner.Connect(target.Endpoint, concurrency);
 
         // Warm-up: under saturating load on 2 cores, tiered JIT (tier 0 -> instrumented -> tier 1) takes
         // 10,000-30,000 requests to settle (serve CPU per delivery 0.27 ms after 10,000, 0.10-0.14 ms after
         // 30,000); then pools and prepared statements. Its events are claimed and checked like any other.
-        var warm = LoadRunner.Stream(target.Endpoint, plan.Deliveries(warmup, redelivered), concurrency);
+        var warm = LoadRunner.Stream(connections, plan.Deliveries(warmup, redelivered));
 
         var building = Stopwatch.StartNew();
         Delivery[] deliveries = [.. plan.Deliveries(events, redelivered)];
@@ -31,7 +32,7 @@ internal static class LoadScenario
 
         var servePid = arguments.Int("serve-pid", 0);
         var cpuBefore = ProcessCpu.Seconds(servePid);
-        var result = LoadRunner.Run(target.Endpoint, deliveries, concurrency);
+        var result = LoadRunner.Run(connections, deliveries);
         var cpuMsPerDelivery = (ProcessCpu.Seconds(servePid) - cpuBefore) * 1000 / deliveries.Length;
         var errors = result.Count(s => s.Status != 200);
         var duplicates = result.Count(s => s.Duplicate);
@@ -39,9 +40,22 @@ internal static class LoadScenario
         Console.WriteLine(Invariant(
             $"webhooks: webhooks_per_s={result.DeliveriesPerSecond:F0} seconds={result.Seconds:F2} serve_cpu_ms_per_delivery={cpuMsPerDelivery:F3} processed={result.Samples.Count - duplicates - errors} duplicates={duplicates} errors={errors}"));
         Console.WriteLine("latency: " + result.LatencyLine());
+        if (arguments.Int("timeline-ms", 0) is > 0 and var sliceMs)
+        {
+            foreach (var line in result.Timeline(TimeSpan.FromMilliseconds(sliceMs)))
+            {
+                Console.WriteLine("timeline: " + line);
+            }
+        }
+
         if (result.FirstError is not null)
         {
             Console.WriteLine("first_error: " + result.FirstError);
+        }
+
+        foreach (var connection in connections)
+        {
+            connection.Dispose();
         }
 
         await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);

@@ -39,14 +39,15 @@ internal static class PurgeScenario
         await using var services = PurgerServices(target);
         var purger = services.GetRequiredService<RetentionPurger>();
         var ok = true;
+        var connections = LoadRunner.Connect(target.Endpoint, concurrency);
 
-        var warm = LoadRunner.Stream(target.Endpoint, plan.Deliveries(arguments.Int("warmup", 30_000), redelivered), concurrency);
+        var warm = LoadRunner.Stream(connections, plan.Deliveries(arguments.Int("warmup", 30_000), redelivered));
 
-        var clean = LoadRunner.Run(target.Endpoint, [.. plan.Deliveries(events, redelivered)], concurrency);
+        var clean = LoadRunner.Run(connections, [.. plan.Deliveries(events, redelivered)]);
         ok &= Report("clean", clean);
 
         Console.WriteLine(Invariant($"preload: rows={rows} seconds={await PreloadAsync(dataSource, rows, cancellationToken):F1}"));
-        var idle = LoadRunner.Run(target.Endpoint, [.. plan.Deliveries(events, redelivered)], concurrency);
+        var idle = LoadRunner.Run(connections, [.. plan.Deliveries(events, redelivered)]);
         ok &= Report("idle", idle);
         Console.WriteLine(Invariant($"idle: expired_left={await CountAsync(dataSource, ExpiredCountSql, cancellationToken)}"));
 
@@ -61,7 +62,12 @@ internal static class PurgeScenario
             purgeEndedTicks = Stopwatch.GetTimestamp();
             return deleted;
         }, cancellationToken);
-        var purging = LoadRunner.RunWhile(target.Endpoint, plan.Deliveries(null, redelivered), concurrency, events, purge);
+        var purging = LoadRunner.RunWhile(connections, plan.Deliveries(null, redelivered), events, purge);
+        foreach (var connection in connections)
+        {
+            connection.Dispose();
+        }
+
         var purgeRows = await purge;
         var from = await purgeStarted.Task;
         var purgeSeconds = Stopwatch.GetElapsedTime(from, purgeEndedTicks).TotalSeconds;

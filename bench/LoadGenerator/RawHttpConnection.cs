@@ -11,8 +11,9 @@ namespace StripeWebhooks.Bench;
 /// <remarks>
 /// HttpClient would spend more CPU per request than the server's own work on a 2-core machine that also
 /// runs Postgres; like pgbench, the load generator should cost as little as it can: blocking calls on one
-/// thread per connection (fewer wake-ups than async completions), no parsing beyond status and framing.
-/// No pipelining: one request in flight per connection, so a response's end is the buffer's end.
+/// thread per connection (fewer wake-ups than async completions), no allocation per response, no parsing
+/// beyond status and framing. No pipelining: one request in flight per connection, so a response's end is
+/// the buffer's end.
 /// </remarks>
 internal sealed class RawHttpConnection : IDisposable
 {
@@ -30,8 +31,8 @@ internal sealed class RawHttpConnection : IDisposable
         return new RawHttpConnection(socket);
     }
 
-    /// <summary>Sends <paramref name="request"/> and returns the response's status and body.</summary>
-    public (int Status, string Body) Send(byte[] request)
+    /// <summary>Sends <paramref name="request"/> and reads the response; its body stays readable until the next call.</summary>
+    public Response Send(byte[] request)
     {
         for (var sent = 0; sent < request.Length;)
         {
@@ -45,33 +46,38 @@ internal sealed class RawHttpConnection : IDisposable
             Receive();
         }
 
-        var head = Encoding.ASCII.GetString(_buffer, 0, headerEnd);
-        var status = int.Parse(head.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
-        var bodyStart = headerEnd + 4;
-        if (Header(head, "content-length") is { } contentLength)
+        var head = _buffer.AsSpan(0, headerEnd);
+        if (head.Length < 12 || !Utf8Parser.TryParse(head.Slice(9, 3), out int status, out _))
         {
-            var end = bodyStart + int.Parse(contentLength, System.Globalization.CultureInfo.InvariantCulture);
-            while (_length < end)
+            throw new InvalidDataException("Malformed status line.");
+        }
+
+        var bodyStart = headerEnd + 4;
+        if (Header(head, "content-length"u8) is { } contentLength && Utf8Parser.TryParse(contentLength, out int length, out _))
+        {
+            while (_length < bodyStart + length)
             {
                 Receive();
             }
 
-            return (status, Encoding.UTF8.GetString(_buffer, bodyStart, end - bodyStart));
+            return new Response(status, _buffer.AsMemory(bodyStart, length));
         }
 
-        if (Header(head, "transfer-encoding") is { } encoding && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        if (Header(head, "transfer-encoding"u8) is { } encoding && encoding.IndexOf("chunked"u8) >= 0)
         {
-            return (status, ReadChunked(bodyStart));
+            return new Response(status, ReadChunked(bodyStart));
         }
 
-        return (status, "");
+        return new Response(status, default);
     }
 
     public void Dispose() => _socket.Dispose();
 
-    private string ReadChunked(int position)
+    /// <summary>Reads a chunked body and moves its data together, in place, after <paramref name="position"/>.</summary>
+    private ReadOnlyMemory<byte> ReadChunked(int position)
     {
-        var body = new StringBuilder();
+        var bodyStart = position;
+        var bodyLength = 0;
         while (true)
         {
             int lineEnd;
@@ -94,10 +100,11 @@ internal sealed class RawHttpConnection : IDisposable
 
             if (size == 0)
             {
-                return body.ToString();
+                return _buffer.AsMemory(bodyStart, bodyLength);
             }
 
-            body.Append(Encoding.UTF8.GetString(_buffer, position, size));
+            _buffer.AsSpan(position, size).CopyTo(_buffer.AsSpan(bodyStart + bodyLength));
+            bodyLength += size;
             position += size + 2;
         }
     }
@@ -118,17 +125,24 @@ internal sealed class RawHttpConnection : IDisposable
         _length += read;
     }
 
-    private static string? Header(string head, string name)
+    private static ReadOnlySpan<byte> Header(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
     {
-        foreach (var line in head.Split("\r\n"))
+        foreach (var range in head.Split("\r\n"u8))
         {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            var line = head[range];
+            var colon = line.IndexOf((byte)':');
+            if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon].Trim((byte)' '), name))
             {
-                return line[(colon + 1)..].Trim();
+                return line[(colon + 1)..].Trim((byte)' ');
             }
         }
 
-        return null;
+        return default;
+    }
+
+    /// <summary>A response's status and body (a view into the connection's buffer).</summary>
+    internal readonly record struct Response(int Status, ReadOnlyMemory<byte> Body)
+    {
+        public override string ToString() => $"{Status} {Encoding.UTF8.GetString(Body.Span)}";
     }
 }
