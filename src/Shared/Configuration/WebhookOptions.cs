@@ -20,9 +20,9 @@ public sealed class WebhookOptions
     /// <summary>Failed attempts after which an event is parked as <c>failed_permanent</c>.</summary>
     public int MaxAttempts { get; set; } = 10;
 
-    /// <summary>Rows the retention purge deletes per statement.</summary>
+    /// <summary>Rows the retention purge deletes per statement (it pauses between batches to keep live deliveries' latency).</summary>
     public int PurgeBatchSize { get; set; } = 5000;
 
-    /// <summary>Most expired rows one request deletes on its way (never waiting for locked rows).</summary>
+    /// <summary>Most expired rows one request deletes on its way (never waiting for locked rows; only claims that expired within the last hour).</summary>
     public int OpportunisticPurgeBatchSize { get; set; } = 100;
 }

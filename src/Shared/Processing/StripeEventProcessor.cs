@@ -36,6 +36,12 @@ public sealed partial class StripeEventProcessor(
 
         await using (connection)
         {
+            var eventHandlers = handlers.For(stripeEvent.Type);
+            if (eventHandlers.Count == 0)
+            {
+                return await AcknowledgeAsync(connection, stripeEvent, cancellationToken);
+            }
+
             // Disposing an uncommitted transaction rolls it back: every early return below undoes the claim.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             try
@@ -62,7 +68,7 @@ public sealed partial class StripeEventProcessor(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                foreach (var handler in handlers.For(stripeEvent.Type))
+                foreach (var handler in eventHandlers)
                 {
                     await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
                 }
@@ -85,6 +91,32 @@ public sealed partial class StripeEventProcessor(
             }
 
             return new ProcessingResult(ProcessingOutcome.Processed);
+        }
+    }
+
+    /// <summary>A type no handler reads: the claim is all there is to apply.</summary>
+    /// <remarks>
+    /// The claim batch then runs without BEGIN and COMMIT: Postgres wraps a batch in one implicit transaction,
+    /// so the purge, the claim and the failure's resolution still commit together, in one round trip instead
+    /// of two. A duplicate still waits on the first delivery's claim, within the same lock timeout.
+    /// </remarks>
+    private async Task<ProcessingResult> AcknowledgeAsync(NpgsqlConnection connection, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var claim = await claims.TryClaimAsync(connection, transaction: null, stripeEvent, cancellationToken);
+            metrics.Purged(claim.Purged, "opportunistic");
+            return new ProcessingResult(claim.Claimed ? ProcessingOutcome.Processed : ProcessingOutcome.Duplicate);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return new ProcessingResult(ProcessingOutcome.InFlight);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            // Unknown whether the batch committed; Stripe's retry finds either the claim or nothing.
+            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
         }
     }
 

@@ -10,14 +10,20 @@ namespace StripeWebhooks.Tests.Persistence;
 
 public class RetentionPurgerTests
 {
-    private static async Task InsertClaimsAsync(NpgsqlDataSource dataSource, string prefix, int count, int ageDays)
+    // Expired 10 minutes ago: what requests purge on their way (older claims are the retention purge's).
+    private static readonly TimeSpan JustExpired = TimeSpan.FromDays(30) + TimeSpan.FromMinutes(10);
+
+    private static Task InsertClaimsAsync(NpgsqlDataSource dataSource, string prefix, int count, int ageDays) =>
+        InsertClaimsAsync(dataSource, prefix, count, TimeSpan.FromDays(ageDays));
+
+    private static async Task InsertClaimsAsync(NpgsqlDataSource dataSource, string prefix, int count, TimeSpan age)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO processed_stripe_events (event_id, event_type, processed_at)
-            SELECT $1 || g, 'test.seeded', now() - make_interval(days => $2) FROM generate_series(1, $3) g
+            SELECT $1 || g, 'test.seeded', now() - $2 FROM generate_series(1, $3) g
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ageDays });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = age });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
         await command.ExecuteNonQueryAsync();
     }
@@ -71,7 +77,7 @@ public class RetentionPurgerTests
         var connectionString = await TestDatabase.CreateAsync();
         await using var services = PipelineServices.Create(connectionString);
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        await InsertClaimsAsync(dataSource, "evt_expired_", 150, ageDays: 31);
+        await InsertClaimsAsync(dataSource, "evt_expired_", 150, JustExpired);
         await InsertClaimsAsync(dataSource, "evt_kept_", 30, ageDays: 29);
 
         var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event(), CancellationToken.None);
@@ -82,12 +88,50 @@ public class RetentionPurgerTests
     }
 
     [Fact]
+    public async Task Opportunistic_purge_leaves_claims_expired_for_over_an_hour_to_the_retention_purge()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var services = PipelineServices.Create(connectionString);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await InsertClaimsAsync(dataSource, "evt_backlog_", 20, TimeSpan.FromDays(30) + TimeSpan.FromHours(2));
+        await InsertClaimsAsync(dataSource, "evt_expired_", 20, JustExpired);
+
+        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event(), CancellationToken.None);
+
+        Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
+        Assert.Equal(0, await CountAsync(dataSource, "evt_expired_"));
+        Assert.Equal(20, await CountAsync(dataSource, "evt_backlog_"));
+        Assert.Equal(20, await services.GetRequiredService<RetentionPurger>().PurgeExpiredAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Opportunistic_purge_resumes_where_it_stopped_and_still_takes_what_expires_later()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var services = PipelineServices.Create(connectionString, new Dictionary<string, string?> { ["Webhooks__OpportunisticPurgeBatchSize"] = "10" });
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var processor = services.GetRequiredService<StripeEventProcessor>();
+        await InsertClaimsAsync(dataSource, "evt_first_", 25, JustExpired + TimeSpan.FromMinutes(5));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+        }
+
+        await InsertClaimsAsync(dataSource, "evt_later_", 5, JustExpired);
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+
+        Assert.Equal(0, await CountAsync(dataSource, "evt_first_"));
+        Assert.Equal(0, await CountAsync(dataSource, "evt_later_"));
+    }
+
+    [Fact]
     public async Task Opportunistic_purge_never_waits_for_a_locked_row()
     {
         var connectionString = await TestDatabase.CreateAsync();
         await using var services = PipelineServices.Create(connectionString, new Dictionary<string, string?> { ["Webhooks__LockTimeoutSeconds"] = "1" });
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        await InsertClaimsAsync(dataSource, "evt_expired_", 20, ageDays: 31);
+        await InsertClaimsAsync(dataSource, "evt_expired_", 20, JustExpired);
 
         // Another session holds every expired row.
         await using var holder = await dataSource.OpenConnectionAsync();

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using StripeWebhooks.Signatures;
+
+namespace StripeWebhooks.Bench;
+
+/// <summary>
+/// The deliveries of one run, in sending order: mostly ~4 KB <c>customer.subscription.updated</c> events,
+/// some types no handler reads, and a share of events delivered a second time, later in the run.
+/// </summary>
+internal sealed class DeliveryPlan
+{
+    /// <summary>The price the subscription events carry; bench/run maps it to a tier (Billing__Prices__...).</summary>
+    public const string PriceId = "price_bench_pro";
+
+    // Most deliveries a real account receives are subscription changes; the rest are types we only acknowledge.
+    private static readonly (string Type, int Weight)[] Mix =
+    [
+        ("customer.subscription.updated", 80),
+        ("invoice.created", 5),
+        ("invoice.finalized", 5),
+        ("payment_intent.succeeded", 5),
+        ("charge.succeeded", 5),
+    ];
+
+    // A second delivery arrives up to this many deliveries after the first: mostly later, now and then while
+    // the first is still in flight (Stripe promises neither order nor one delivery at a time).
+    private const int MaxRedeliveryGap = 1000;
+
+    private readonly Dictionary<string, EventTemplate> _templates;
+    private readonly byte[] _secret;
+    private readonly byte[] _requestHead;
+    private readonly Random _random;
+    private readonly string _runTag;
+    private readonly int _subscriptions;
+    private readonly long _firstCreated;
+    private int _nextIndex;
+
+    public DeliveryPlan(Uri endpoint, string secret, int subscriptions, int seed)
+    {
+        _random = new Random(seed);
+        _runTag = RunTag(Random.Shared);
+        _secret = Encoding.UTF8.GetBytes(secret);
+        _subscriptions = subscriptions;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        _firstCreated = now - 86_400;
+        _templates = Mix.ToDictionary(m => m.Type, m => EventTemplate.Create(m.Type, PriceId, now - (10 * 86_400)));
+        _requestHead = Encoding.ASCII.GetBytes(
+            $"POST {endpoint.PathAndQuery} HTTP/1.1\r\nHost: {endpoint.Authority}\r\n" +
+            "User-Agent: Stripe/1.0 (+https://stripe.com/docs/webhooks)\r\nAccept: */*; q=0.5, application/xml\r\n" +
+            "Cache-Control: no-cache\r\nContent-Type: application/json; charset=utf-8\r\n");
+    }
+
+    /// <summary>Prefix of every event id in this plan: the claim check counts exactly these.</summary>
+    public string EventIdPrefix => "evt_" + _runTag;
+
+    /// <summary>Size of a subscription event body, for the report.</summary>
+    public int SubscriptionEventBytes => _templates["customer.subscription.updated"].Length;
+
+    /// <summary>
+    /// Yields <paramref name="events"/> distinct events (null: until the caller stops), of which exactly
+    /// <paramref name="redeliveredShare"/> are delivered twice; each delivery is signed when it is built.
+    /// </summary>
+    public IEnumerable<Delivery> Deliveries(int? events, double redeliveredShare)
+    {
+        var pending = new PriorityQueue<(byte[] Body, string EventId), long>();
+        var redeliveriesLeft = events is { } n ? (int)Math.Round(n * redeliveredShare) : 0;
+        long position = 0;
+        var end = events is { } limit ? _nextIndex + limit : int.MaxValue;
+        for (var index = _nextIndex; index < end || pending.Count > 0; position++)
+        {
+            if (pending.TryPeek(out var due, out var duePosition) && (duePosition <= position || index >= end))
+            {
+                pending.Dequeue();
+                yield return Sign(due.Body, due.EventId, redelivery: true);
+                continue;
+            }
+
+            var (body, eventId) = Render(index);
+            var redeliver = events is not null
+                ? _random.Next(end - index) < redeliveriesLeft
+                : _random.NextDouble() < redeliveredShare;
+            if (redeliver)
+            {
+                redeliveriesLeft--;
+                pending.Enqueue((body, eventId), position + 1 + _random.Next(MaxRedeliveryGap));
+            }
+
+            _nextIndex = ++index;
+            yield return Sign(body, eventId, redelivery: false);
+        }
+    }
+
+    private (byte[] Body, string EventId) Render(int index)
+    {
+        var roll = _random.Next(100);
+        var template = _templates[Mix[^1].Type];
+        foreach (var (type, weight) in Mix)
+        {
+            if (roll < weight)
+            {
+                template = _templates[type];
+                break;
+            }
+
+            roll -= weight;
+        }
+
+        var eventId = _runTag + index.ToString("D18", CultureInfo.InvariantCulture);
+        var subscription = "bench" + _random.Next(_subscriptions).ToString("D19", CultureInfo.InvariantCulture);
+        var body = template.Render(eventId, subscription, subscription, _firstCreated + index);
+        return (body, "evt_" + eventId);
+    }
+
+    /// <summary>Stripe signs every delivery afresh with that attempt's timestamp.</summary>
+    private Delivery Sign(byte[] body, string eventId, bool redelivery)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Span<byte> signature = stackalloc byte[StripeSignature.HexLength];
+        StripeSignature.ComputeV1(_secret, timestamp, body, signature);
+        var headers = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"Stripe-Signature: t={timestamp},v1={Encoding.ASCII.GetString(signature)}\r\nContent-Length: {body.Length}\r\n\r\n"));
+        var request = new byte[_requestHead.Length + headers.Length + body.Length];
+        _requestHead.CopyTo(request, 0);
+        headers.CopyTo(request, _requestHead.Length);
+        body.CopyTo(request, _requestHead.Length + headers.Length);
+        return new Delivery(request, eventId, redelivery);
+    }
+
+    private static string RunTag(Random random)
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        return string.Create(6, random, (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = alphabet[r.Next(alphabet.Length)];
+            }
+        });
+    }
+}

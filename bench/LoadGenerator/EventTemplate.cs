@@ -1,0 +1,109 @@
+using System.Buffers.Text;
+using System.Text;
+using StripeWebhooks.Development;
+
+namespace StripeWebhooks.Bench;
+
+/// <summary>
+/// One serialised Stripe event of a given type, built once from <see cref="SampleEvents"/> with marker
+/// values, so each delivery costs a copy and a few in-place writes instead of a JSON build.
+/// </summary>
+/// <remarks>
+/// The markers have the exact lengths of the values written over them (event id, subscription id,
+/// customer id, <c>created</c>), so the body's length and shape never change.
+/// </remarks>
+internal sealed class EventTemplate
+{
+    /// <summary>Characters after <c>evt_</c>, <c>sub_</c>, <c>cus_</c>: as long as Stripe's own ids.</summary>
+    public const int IdLength = 24;
+
+    private const string EventMarker = "QEVENTIDQQQQQQQQQQQQQQQQ";
+    private const string SubscriptionMarker = "QSUBSCRIPTIONQQQQQQQQQQQ";
+    private const string CustomerMarker = "QCUSTOMERQQQQQQQQQQQQQQQ";
+    private const long CreatedMarker = 1111111111;
+
+    private readonly byte[] _body;
+    private readonly int[] _eventOffsets;
+    private readonly int[] _subscriptionOffsets;
+    private readonly int[] _customerOffsets;
+    private readonly int[] _createdOffsets;
+
+    private EventTemplate(string type, byte[] body)
+    {
+        Type = type;
+        _body = body;
+        _eventOffsets = Find(body, EventMarker);
+        _subscriptionOffsets = Find(body, SubscriptionMarker);
+        _customerOffsets = Find(body, CustomerMarker);
+        _createdOffsets = Find(body, CreatedMarker.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (_eventOffsets.Length == 0 || _createdOffsets.Length != 1)
+        {
+            throw new InvalidOperationException($"Template {type}: markers not found where expected.");
+        }
+    }
+
+    public string Type { get; }
+
+    public int Length => _body.Length;
+
+    /// <summary>
+    /// Builds the template for <paramref name="type"/>: Stripe's sample object with the fields the
+    /// entitlement handlers read set explicitly (status active, a configured price, a current period).
+    /// </summary>
+    public static EventTemplate Create(string type, string priceId, long periodStart)
+    {
+        var stripeEvent = SampleEvents.Build(type, "evt_" + EventMarker, periodStart,
+            subscriptionId: "sub_" + SubscriptionMarker, customerId: "cus_" + CustomerMarker, priceId: priceId);
+        // Only the envelope's created moves between deliveries: it is the watermark handlers compare.
+        stripeEvent["created"] = CreatedMarker;
+        return new EventTemplate(type, SampleEvents.ToBytes(stripeEvent));
+    }
+
+    /// <summary>Writes one event's body into a new array.</summary>
+    public byte[] Render(string eventId, string subscriptionId, string customerId, long created)
+    {
+        var body = (byte[])_body.Clone();
+        Write(body, _eventOffsets, eventId);
+        Write(body, _subscriptionOffsets, subscriptionId);
+        Write(body, _customerOffsets, customerId);
+        foreach (var offset in _createdOffsets)
+        {
+            if (!Utf8Formatter.TryFormat(created, body.AsSpan(offset, 10), out var written) || written != 10)
+            {
+                throw new ArgumentOutOfRangeException(nameof(created), created, "created must have 10 digits.");
+            }
+        }
+
+        return body;
+    }
+
+    private static void Write(byte[] body, int[] offsets, string value)
+    {
+        if (value.Length != IdLength)
+        {
+            throw new ArgumentException($"Ids must have {IdLength} characters: {value}", nameof(value));
+        }
+
+        foreach (var offset in offsets)
+        {
+            Encoding.ASCII.GetBytes(value, body.AsSpan(offset, IdLength));
+        }
+    }
+
+    private static int[] Find(byte[] body, string marker)
+    {
+        var needle = Encoding.ASCII.GetBytes(marker);
+        var offsets = new List<int>();
+        for (var start = 0; ;)
+        {
+            var found = body.AsSpan(start).IndexOf(needle);
+            if (found < 0)
+            {
+                return [.. offsets];
+            }
+
+            offsets.Add(start + found);
+            start += found + needle.Length;
+        }
+    }
+}

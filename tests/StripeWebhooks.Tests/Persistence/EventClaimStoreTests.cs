@@ -1,0 +1,131 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeWebhooks.Configuration;
+using StripeWebhooks.Development;
+using StripeWebhooks.Events;
+using StripeWebhooks.Persistence;
+using StripeWebhooks.Processing;
+using StripeWebhooks.Tests.Support;
+
+namespace StripeWebhooks.Tests.Persistence;
+
+/// <summary>The claim batch's plans and settings, on a real Postgres.</summary>
+public class EventClaimStoreTests
+{
+    private static StripeEvent Event(string type = "test.unhandled")
+    {
+        var body = SampleEvents.ToBytes(SampleEvents.Build(type));
+        Assert.True(StripeEventParser.TryParse(body, out var parsed, out _));
+        return parsed;
+    }
+
+    private static async Task ClaimAsync(NpgsqlConnection connection, EventClaimStore store)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        Assert.True((await store.TryClaimAsync(connection, transaction, Event(), CancellationToken.None)).Claimed);
+        await transaction.CommitAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Purge_prepared_on_an_empty_table_keeps_an_index_plan_and_is_never_replanned()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var dataSource = WebhookDataSourceFactory.Create(connectionString);
+        var store = new EventClaimStore(Options.Create(new WebhookOptions()));
+        await using var connection = await dataSource.OpenConnectionAsync();
+        // The worst case: statistics that say the table is empty while the cached plan is made.
+        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE processed_stripe_events", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await ClaimAsync(connection, store);
+        }
+
+        await using (var expired = new NpgsqlCommand("""
+            INSERT INTO processed_stripe_events (event_id, event_type, processed_at)
+            SELECT 'evt_expired_' || g, 'test.seeded', now() - interval '30 days 10 minutes' FROM generate_series(1, 5000) g
+            """, connection))
+        {
+            await expired.ExecuteNonQueryAsync();
+        }
+
+        await ClaimAsync(connection, store);
+
+        var name = await ScalarAsync<string>(connection, "SELECT name FROM pg_prepared_statements WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%'");
+        Assert.Equal(0L, await ScalarAsync<long>(connection, $"SELECT custom_plans FROM pg_prepared_statements WHERE name = '{name}'"));
+        await using var explaining = await connection.BeginTransactionAsync();
+        // The cached generic plan, exactly as the claim batch runs it.
+        await ScalarAsync<string>(connection, "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", explaining);
+        var plan = new List<string>();
+        await using (var explain = new NpgsqlCommand($"EXPLAIN EXECUTE {name}(30, 100, '-infinity')", connection, explaining))
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join('\n', plan);
+        Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
+        Assert.Contains("Index Scan using processed_stripe_events_processed_at_idx", text, StringComparison.Ordinal);
+        Assert.Contains("Index Scan using processed_stripe_events_pkey", text, StringComparison.Ordinal);
+        Assert.Equal(4_900L, await ScalarAsync<long>(connection, "SELECT count(*) FROM processed_stripe_events WHERE event_id LIKE 'evt_expired_%'"));
+    }
+
+    [Fact]
+    public async Task Handlers_run_with_the_lock_timeout_and_the_default_planner_settings()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        var handler = new SettingsProbe("test.probed");
+        await using var services = PipelineServices.Create(connectionString,
+            new Dictionary<string, string?> { ["Webhooks__LockTimeoutSeconds"] = "3" },
+            s => s.AddSingleton<IStripeEventHandler>(handler));
+
+        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event("test.probed"), CancellationToken.None);
+
+        Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
+        Assert.Equal("3s|auto|on|on", handler.Settings);
+    }
+
+    [Fact]
+    public async Task Planner_settings_of_an_unhandled_delivery_end_with_its_batch()
+    {
+        // One pooled connection: the probed delivery reuses the unhandled delivery's session.
+        var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
+        var handler = new SettingsProbe("test.probed");
+        await using var services = PipelineServices.Create(connectionString, configure: s => s.AddSingleton<IStripeEventHandler>(handler));
+        var processor = services.GetRequiredService<StripeEventProcessor>();
+
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event("test.probed"), CancellationToken.None)).Outcome);
+
+        Assert.Equal("10s|auto|on|on", handler.Settings);
+    }
+
+    private sealed class SettingsProbe(params string[] eventTypes) : IStripeEventHandler
+    {
+        public IReadOnlyCollection<string> EventTypes { get; } = eventTypes;
+
+        public string? Settings { get; private set; }
+
+        public async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT concat_ws('|', current_setting('lock_timeout'), current_setting('plan_cache_mode'),
+                                 current_setting('enable_seqscan'), current_setting('enable_sort'))
+                """, connection, transaction);
+            Settings = (string?)await command.ExecuteScalarAsync(cancellationToken);
+        }
+    }
+}
