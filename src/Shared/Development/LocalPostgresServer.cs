@@ -67,6 +67,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         // Unix socket in the data directory: no clash with a system server's /var/run/postgresql.
         var settings = $"-p {port} -c listen_addresses=127.0.0.1 -k {dataDirectory} -c max_connections=200 -c fsync={(durable ? "on" : "off")} -c full_page_writes={(durable ? "on" : "off")}";
         await server.RunPostgresToolAsync("pg_ctl", ["-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-o", settings, "-w", "-t", "60", "start"], cancellationToken);
+        await server.StartWatchdogAsync(cancellationToken);
         await server.EnsureDatabaseAsync(DatabaseName, cancellationToken);
         return server;
     }
@@ -111,6 +112,22 @@ public sealed class LocalPostgresServer : IAsyncDisposable
                 Directory.Delete(DataDirectory, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// A detached shell that outlives this process: once it is gone (however it ended: Ctrl-C, SIGKILL, a test
+    /// host torn down before its exit hooks ran), it stops the server and removes a temporary data directory.
+    /// A normal dispose gets there first and the watchdog's commands find nothing to do.
+    /// </summary>
+    private async Task StartWatchdogAsync(CancellationToken cancellationToken)
+    {
+        var pgCtl = Path.Combine(_binDirectory, "pg_ctl");
+        var runAsPostgres = Environment.UserName == "root" || Environment.IsPrivilegedProcess;
+        var stop = $"{(runAsPostgres ? "runuser -u postgres -- " : "")}'{pgCtl}' -D '{DataDirectory}' -m fast -w stop";
+        var remove = _removeOnDispose ? $"; rm -rf '{DataDirectory}'" : "";
+        // The inner subshell is re-parented to init when the outer shell exits, so killing our process tree spares it.
+        var script = $"(while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop}{remove}) </dev/null >/dev/null 2>&1 &";
+        await RunAsync("sh", ["-c", script], cancellationToken);
     }
 
     /// <summary>Stops synchronously: for process-exit hooks, where nothing may be awaited.</summary>
