@@ -84,7 +84,7 @@ public class EventClaimStoreTests
         var text = string.Join('\n', plan);
         Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
         Assert.Contains("Index Scan using processed_stripe_events_processed_at_idx", text, StringComparison.Ordinal);
-        Assert.Contains("Index Scan using processed_stripe_events_pkey", text, StringComparison.Ordinal);
+        Assert.Contains("Tid Scan on processed_stripe_events", text, StringComparison.Ordinal);
         Assert.Equal(4_700L, await ScalarAsync<long>(connection, "SELECT count(*) FROM processed_stripe_events WHERE event_id LIKE 'evt_expired_%'"));
     }
 
