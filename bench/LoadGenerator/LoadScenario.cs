@@ -31,14 +31,16 @@ internal static class LoadScenario
             $"load: events={events} deliveries={deliveries.Length} redeliveries={deliveries.Count(d => d.Redelivery)} concurrency={concurrency} warmup_events={warmup} subscription_event_bytes={plan.SubscriptionEventBytes} signed_in_s={building.Elapsed.TotalSeconds:F1}"));
 
         var servePid = arguments.Int("serve-pid", 0);
-        var cpuBefore = ProcessCpu.Seconds(servePid);
+        var postgresPid = arguments.Int("postgres-pid", 0);
+        var (serveBefore, postgresBefore) = (ProcessCpu.Seconds(servePid), ProcessCpu.ClusterSeconds(postgresPid));
         var result = LoadRunner.Run(connections, deliveries);
-        var cpuMsPerDelivery = (ProcessCpu.Seconds(servePid) - cpuBefore) * 1000 / deliveries.Length;
+        var serveMs = (ProcessCpu.Seconds(servePid) - serveBefore) * 1000 / deliveries.Length;
+        var postgresMs = (ProcessCpu.ClusterSeconds(postgresPid) - postgresBefore) * 1000 / deliveries.Length;
         var errors = result.Count(s => s.Status != 200);
         var duplicates = result.Count(s => s.Duplicate);
         var redeliveries = result.Count(s => s.Redelivery);
         Console.WriteLine(Invariant(
-            $"webhooks: webhooks_per_s={result.DeliveriesPerSecond:F0} seconds={result.Seconds:F2} serve_cpu_ms_per_delivery={cpuMsPerDelivery:F3} processed={result.Samples.Count - duplicates - errors} duplicates={duplicates} errors={errors}"));
+            $"webhooks: webhooks_per_s={result.DeliveriesPerSecond:F0} seconds={result.Seconds:F2} serve_cpu_ms={serveMs:F3} postgres_cpu_ms={postgresMs:F3} processed={result.Samples.Count - duplicates - errors} duplicates={duplicates} errors={errors}"));
         Console.WriteLine("latency: " + result.LatencyLine());
         if (arguments.Int("timeline-ms", 0) is > 0 and var sliceMs)
         {

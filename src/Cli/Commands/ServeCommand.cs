@@ -98,6 +98,7 @@ internal static class ServeCommand
                 Console.WriteLine("price map:        Billing__Prices__price_sample_pro=pro (development; set Billing__Prices__<price id> for yours)");
             }
 
+            Console.WriteLine("ready:            Ctrl-C stops serve (and the private Postgres)");
             Console.Out.Flush();
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

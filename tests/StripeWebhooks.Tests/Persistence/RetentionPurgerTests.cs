@@ -105,7 +105,7 @@ public class RetentionPurgerTests
     }
 
     [Fact]
-    public async Task Opportunistic_purge_resumes_where_it_stopped_and_still_takes_what_expires_later()
+    public async Task Opportunistic_purge_runs_every_eighth_request_and_on_the_next_one_after_a_full_batch()
     {
         var connectionString = await TestDatabase.CreateAsync();
         await using var services = PipelineServices.Create(connectionString, new Dictionary<string, string?> { ["Webhooks__OpportunisticPurgeBatchSize"] = "10" });
@@ -113,15 +113,23 @@ public class RetentionPurgerTests
         var processor = services.GetRequiredService<StripeEventProcessor>();
         await InsertClaimsAsync(dataSource, "evt_first_", 25, JustExpired + TimeSpan.FromMinutes(5));
 
+        // 10 (full batch), 10 (full batch), 5: three requests in a row while a backlog lasts.
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
         }
 
-        await InsertClaimsAsync(dataSource, "evt_later_", 5, JustExpired);
-        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
-
         Assert.Equal(0, await CountAsync(dataSource, "evt_first_"));
+
+        // Then one request in eight; it resumes after the newest claim it deleted and takes what expired since.
+        await InsertClaimsAsync(dataSource, "evt_later_", 5, JustExpired);
+        for (var i = 0; i < 7; i++)
+        {
+            Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+        }
+
+        Assert.Equal(5, await CountAsync(dataSource, "evt_later_"));
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
         Assert.Equal(0, await CountAsync(dataSource, "evt_later_"));
     }
 

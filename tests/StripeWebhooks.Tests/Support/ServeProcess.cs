@@ -137,7 +137,8 @@ public sealed class ServeProcess : IAsyncDisposable
             output.AppendLine(line);
         }
 
-        if (line.StartsWith("webhook endpoint:", StringComparison.Ordinal))
+        // serve's last start-up line: everything it prints before (URL, secret, ...) has been read by now.
+        if (line.StartsWith("ready:", StringComparison.Ordinal))
         {
             ready.TrySetResult();
         }
