@@ -32,6 +32,7 @@ internal sealed class DeliveryPlan
     private readonly byte[] _requestHead;
     private readonly Random _random;
     private readonly string _runTag;
+    private readonly byte[] _runTagBytes;
     private readonly int _subscriptions;
     private readonly long _firstCreated;
     private int _nextIndex;
@@ -40,6 +41,7 @@ internal sealed class DeliveryPlan
     {
         _random = new Random(seed);
         _runTag = RunTag(Random.Shared);
+        _runTagBytes = Encoding.ASCII.GetBytes(_runTag);
         _secret = Encoding.UTF8.GetBytes(secret);
         _subscriptions = subscriptions;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -54,6 +56,14 @@ internal sealed class DeliveryPlan
     /// <summary>Prefix of every event id in this plan: the claim check counts exactly these.</summary>
     public string EventIdPrefix => "evt_" + _runTag;
 
+    /// <summary>The id of event <paramref name="number"/> of this plan.</summary>
+    public string EventId(long number)
+    {
+        Span<byte> id = stackalloc byte[EventTemplate.IdLength];
+        EventTemplate.WriteId(id, _runTagBytes, number);
+        return "evt_" + Encoding.ASCII.GetString(id);
+    }
+
     /// <summary>Size of a subscription event body, for the report.</summary>
     public int SubscriptionEventBytes => _templates["customer.subscription.updated"].Length;
 
@@ -63,68 +73,90 @@ internal sealed class DeliveryPlan
     /// </summary>
     public IEnumerable<Delivery> Deliveries(int? events, double redeliveredShare)
     {
-        var pending = new PriorityQueue<(byte[] Body, string EventId), long>();
+        var pending = new PriorityQueue<Delivery, long>();
         var redeliveriesLeft = events is { } n ? (int)Math.Round(n * redeliveredShare) : 0;
         long position = 0;
         var end = events is { } limit ? _nextIndex + limit : int.MaxValue;
         for (var index = _nextIndex; index < end || pending.Count > 0; position++)
         {
-            if (pending.TryPeek(out var due, out var duePosition) && (duePosition <= position || index >= end))
+            if (pending.TryPeek(out var first, out var duePosition) && (duePosition <= position || index >= end))
             {
                 pending.Dequeue();
-                yield return Sign(due.Body, due.EventId, redelivery: true);
+                yield return Sign(first.Body, first.EventNumber, redelivery: true);
                 continue;
             }
 
-            var (body, eventId) = Render(index);
+            var delivery = Build(index);
             var redeliver = events is not null
                 ? _random.Next(end - index) < redeliveriesLeft
                 : _random.NextDouble() < redeliveredShare;
             if (redeliver)
             {
                 redeliveriesLeft--;
-                pending.Enqueue((body, eventId), position + 1 + _random.Next(MaxRedeliveryGap));
+                pending.Enqueue(delivery, position + 1 + _random.Next(MaxRedeliveryGap));
             }
 
             _nextIndex = ++index;
-            yield return Sign(body, eventId, redelivery: false);
+            yield return delivery;
         }
     }
 
-    private (byte[] Body, string EventId) Render(int index)
+    private EventTemplate PickTemplate()
     {
         var roll = _random.Next(100);
-        var template = _templates[Mix[^1].Type];
         foreach (var (type, weight) in Mix)
         {
             if (roll < weight)
             {
-                template = _templates[type];
-                break;
+                return _templates[type];
             }
 
             roll -= weight;
         }
 
-        var eventId = _runTag + index.ToString("D18", CultureInfo.InvariantCulture);
-        var subscription = "bench" + _random.Next(_subscriptions).ToString("D19", CultureInfo.InvariantCulture);
-        var body = template.Render(eventId, subscription, subscription, _firstCreated + index);
-        return (body, "evt_" + eventId);
+        return _templates[Mix[^1].Type];
+    }
+
+    /// <summary>A first delivery: the body is rendered straight into the request, then signed there.</summary>
+    private Delivery Build(int index)
+    {
+        var template = PickTemplate();
+        var subscription = _random.Next(_subscriptions);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var headers = Headers(timestamp, template.Length);
+        var request = new byte[_requestHead.Length + headers + template.Length];
+        var bodyOffset = _requestHead.Length + headers;
+        template.Render(request.AsSpan(bodyOffset), _runTagBytes, index, subscription, _firstCreated + index);
+        WriteHead(request, timestamp, headers);
+        return new Delivery(request, bodyOffset, index, Redelivery: false);
     }
 
     /// <summary>Stripe signs every delivery afresh with that attempt's timestamp.</summary>
-    private Delivery Sign(byte[] body, string eventId, bool redelivery)
+    private Delivery Sign(ReadOnlySpan<byte> body, long eventNumber, bool redelivery)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var headers = Headers(timestamp, body.Length);
+        var request = new byte[_requestHead.Length + headers + body.Length];
+        var bodyOffset = _requestHead.Length + headers;
+        body.CopyTo(request.AsSpan(bodyOffset));
+        WriteHead(request, timestamp, headers);
+        return new Delivery(request, bodyOffset, eventNumber, redelivery);
+    }
+
+    private static int Headers(long timestamp, int bodyLength) =>
+        Encoding.ASCII.GetByteCount(HeaderText(timestamp, new string('0', StripeSignature.HexLength), bodyLength));
+
+    private static string HeaderText(long timestamp, string signature, int bodyLength) =>
+        string.Create(CultureInfo.InvariantCulture, $"Stripe-Signature: t={timestamp},v1={signature}\r\nContent-Length: {bodyLength}\r\n\r\n");
+
+    /// <summary>Request line, fixed headers, then the signature over the body already in place.</summary>
+    private void WriteHead(byte[] request, long timestamp, int headers)
+    {
+        var bodyOffset = _requestHead.Length + headers;
         Span<byte> signature = stackalloc byte[StripeSignature.HexLength];
-        StripeSignature.ComputeV1(_secret, timestamp, body, signature);
-        var headers = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"Stripe-Signature: t={timestamp},v1={Encoding.ASCII.GetString(signature)}\r\nContent-Length: {body.Length}\r\n\r\n"));
-        var request = new byte[_requestHead.Length + headers.Length + body.Length];
+        StripeSignature.ComputeV1(_secret, timestamp, request.AsSpan(bodyOffset), signature);
         _requestHead.CopyTo(request, 0);
-        headers.CopyTo(request, _requestHead.Length);
-        body.CopyTo(request, _requestHead.Length + headers.Length);
-        return new Delivery(request, eventId, redelivery);
+        Encoding.ASCII.GetBytes(HeaderText(timestamp, Encoding.ASCII.GetString(signature), request.Length - bodyOffset), request.AsSpan(_requestHead.Length, headers));
     }
 
     private static string RunTag(Random random)

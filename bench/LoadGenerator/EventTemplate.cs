@@ -59,34 +59,49 @@ internal sealed class EventTemplate
         return new EventTemplate(type, SampleEvents.ToBytes(stripeEvent));
     }
 
-    /// <summary>Writes one event's body into a new array.</summary>
-    public byte[] Render(string eventId, string subscriptionId, string customerId, long created)
+    /// <summary>
+    /// Writes one event's body into <paramref name="destination"/> (<see cref="Length"/> bytes): ids are the
+    /// 6-character <paramref name="tag"/> followed by the number in 18 digits, so no string is built.
+    /// </summary>
+    public void Render(Span<byte> destination, ReadOnlySpan<byte> tag, long eventNumber, long subscriptionNumber, long created)
     {
-        var body = (byte[])_body.Clone();
-        Write(body, _eventOffsets, eventId);
-        Write(body, _subscriptionOffsets, subscriptionId);
-        Write(body, _customerOffsets, customerId);
+        _body.CopyTo(destination);
+        Span<byte> id = stackalloc byte[IdLength];
+        WriteId(id, tag, eventNumber);
+        Write(destination, _eventOffsets, id);
+        "bench"u8.CopyTo(id);
+        WriteDigits(id[5..], subscriptionNumber);
+        Write(destination, _subscriptionOffsets, id);
+        Write(destination, _customerOffsets, id);
         foreach (var offset in _createdOffsets)
         {
-            if (!Utf8Formatter.TryFormat(created, body.AsSpan(offset, 10), out var written) || written != 10)
+            if (!Utf8Formatter.TryFormat(created, destination.Slice(offset, 10), out var written) || written != 10)
             {
                 throw new ArgumentOutOfRangeException(nameof(created), created, "created must have 10 digits.");
             }
         }
-
-        return body;
     }
 
-    private static void Write(byte[] body, int[] offsets, string value)
+    /// <summary>The id characters after <c>evt_</c>: the tag, then the number in 18 digits.</summary>
+    public static void WriteId(Span<byte> destination, ReadOnlySpan<byte> tag, long number)
     {
-        if (value.Length != IdLength)
-        {
-            throw new ArgumentException($"Ids must have {IdLength} characters: {value}", nameof(value));
-        }
+        tag.CopyTo(destination);
+        WriteDigits(destination[tag.Length..IdLength], number);
+    }
 
+    private static void WriteDigits(Span<byte> destination, long number)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--, number /= 10)
+        {
+            destination[i] = (byte)('0' + (number % 10));
+        }
+    }
+
+    private static void Write(Span<byte> body, int[] offsets, ReadOnlySpan<byte> value)
+    {
         foreach (var offset in offsets)
         {
-            Encoding.ASCII.GetBytes(value, body.AsSpan(offset, IdLength));
+            value.CopyTo(body.Slice(offset, IdLength));
         }
     }
 

@@ -4,14 +4,17 @@ using System.Globalization;
 namespace StripeWebhooks.Bench;
 
 /// <summary>The samples of one load phase and the figures derived from them.</summary>
-internal sealed class LoadResult(IReadOnlyList<Sample> samples, long startedTicks, long endedTicks, IReadOnlyList<string> eventIds, string? firstError)
+internal sealed class LoadResult(IReadOnlyList<Sample> samples, long startedTicks, long endedTicks, IReadOnlyList<long> eventNumbers, string? firstError)
 {
     public IReadOnlyList<Sample> Samples { get; } = samples;
 
-    /// <summary>Ids of the events sent (each once, whatever the number of deliveries).</summary>
-    public IReadOnlyList<string> EventIds { get; } = eventIds;
+    /// <summary>Numbers (in their plan) of the events sent, each once whatever the number of deliveries.</summary>
+    public IReadOnlyList<long> EventNumbers { get; } = eventNumbers;
 
     public string? FirstError { get; } = firstError;
+
+    /// <summary>Time the load generator itself stood still for its garbage collector: latency it adds to the samples.</summary>
+    public TimeSpan GeneratorGcPause { get; init; }
 
     public double Seconds => Stopwatch.GetElapsedTime(startedTicks, endedTicks).TotalSeconds;
 

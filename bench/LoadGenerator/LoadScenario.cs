@@ -41,7 +41,7 @@ internal static class LoadScenario
         var redeliveries = result.Count(s => s.Redelivery);
         Console.WriteLine(Invariant(
             $"webhooks: webhooks_per_s={result.DeliveriesPerSecond:F0} seconds={result.Seconds:F2} serve_cpu_ms={serveMs:F3} postgres_cpu_ms={postgresMs:F3} processed={result.Samples.Count - duplicates - errors} duplicates={duplicates} errors={errors}"));
-        Console.WriteLine("latency: " + result.LatencyLine());
+        Console.WriteLine("latency: " + result.LatencyLine() + Invariant($" generator_gc_pause_ms={result.GeneratorGcPause.TotalMilliseconds:F0}"));
         if (arguments.Int("timeline-ms", 0) is > 0 and var sliceMs)
         {
             foreach (var line in result.Timeline(TimeSpan.FromMilliseconds(sliceMs)))
@@ -61,7 +61,7 @@ internal static class LoadScenario
         }
 
         await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
-        var (expected, matching, withPrefix) = await ClaimsCheck.RunAsync(dataSource, plan.EventIdPrefix, [.. warm.EventIds, .. result.EventIds], cancellationToken);
+        var (expected, matching, withPrefix) = await ClaimsCheck.RunAsync(dataSource, plan, [.. warm.EventNumbers, .. result.EventNumbers], cancellationToken);
         var ok = matching == expected && withPrefix == expected && errors == 0 && warm.Count(s => s.Status != 200) == 0 && duplicates == redeliveries;
         Console.WriteLine(Invariant($"claims: distinct_events={expected} claimed={matching} rows_of_run={withPrefix} duplicates_answered={duplicates}/{redeliveries} check={(ok ? "ok" : "FAILED")}"));
         return ok ? 0 : 1;

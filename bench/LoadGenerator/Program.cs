@@ -2,7 +2,7 @@ using StripeWebhooks.Bench;
 
 // bench/run drives this; see bench/README.md. Modes:
 //   load  --url U --secret S --connection-string C [--events 20000] [--redelivered 0.2] [--concurrency 16] [--warmup 30000]
-//   purge --url U --secret S --connection-string C [--rows 1000000] [--events 20000] [--concurrency 16] [--warmup 30000]
+//   purge --url U --secret S --connection-string C [--rows 1000000] [--events 20000] [--idle-events 100000] [--concurrency 16] [--warmup 30000]
 if (args.Length == 0 || args[0] is not ("load" or "purge"))
 {
     await Console.Error.WriteLineAsync("usage: load-generator load|purge --url http://127.0.0.1:PORT/api/stripe/webhook --secret whsec_... --connection-string ... [options]");

@@ -47,7 +47,9 @@ internal static class PurgeScenario
         ok &= Report("clean", clean);
 
         Console.WriteLine(Invariant($"preload: rows={rows} seconds={await PreloadAsync(dataSource, rows, cancellationToken):F1}"));
-        var idle = LoadRunner.Run(connections, [.. plan.Deliveries(events, redelivered)]);
+        // As long as the purge will take, roughly: a short window would miss the slow answers a shared machine
+        // produces now and then, and flatter the idle p99.
+        var idle = LoadRunner.Stream(connections, plan.Deliveries(arguments.Int("idle-events", 100_000), redelivered));
         ok &= Report("idle", idle);
         Console.WriteLine(Invariant($"idle: expired_left={await CountAsync(dataSource, ExpiredCountSql, cancellationToken)}"));
 
@@ -76,10 +78,18 @@ internal static class PurgeScenario
         Console.WriteLine(Invariant($"purging: during_purge_deliveries={during} {purging.LatencyLine("during_", from, purgeEndedTicks)} expired_left={await CountAsync(dataSource, ExpiredCountSql, cancellationToken)}"));
 
         // The retention purge must delete expired claims only: every event of this run is still claimed, once.
-        var (expected, matching, withPrefix) = await ClaimsCheck.RunAsync(dataSource, plan.EventIdPrefix,
-            [.. warm.EventIds, .. clean.EventIds, .. idle.EventIds, .. purging.EventIds], cancellationToken);
+        var (expected, matching, withPrefix) = await ClaimsCheck.RunAsync(dataSource, plan,
+            [.. warm.EventNumbers, .. clean.EventNumbers, .. idle.EventNumbers, .. purging.EventNumbers], cancellationToken);
         ok &= matching == expected && withPrefix == expected;
         Console.WriteLine(Invariant($"claims: distinct_events={expected} claimed={matching} rows_of_run={withPrefix} check={(matching == expected && withPrefix == expected ? "ok" : "FAILED")}"));
+
+        if (arguments.Int("timeline-ms", 0) is > 0 and var sliceMs)
+        {
+            foreach (var line in purging.Timeline(TimeSpan.FromMilliseconds(sliceMs)))
+            {
+                Console.WriteLine("timeline: " + line);
+            }
+        }
 
         var p99Idle = idle.PercentileMs(99);
         var p99Purging = purging.PercentileMs(99, from, purgeEndedTicks);
@@ -91,7 +101,7 @@ internal static class PurgeScenario
     {
         var errors = result.Count(s => s.Status != 200);
         var duplicatesMatch = result.Count(s => s.Duplicate) == result.Count(s => s.Redelivery);
-        Console.WriteLine(Invariant($"{phase}: deliveries={result.Samples.Count} webhooks_per_s={result.DeliveriesPerSecond:F0} {result.LatencyLine()} errors={errors}"));
+        Console.WriteLine(Invariant($"{phase}: deliveries={result.Samples.Count} webhooks_per_s={result.DeliveriesPerSecond:F0} {result.LatencyLine()} errors={errors} generator_gc_pause_ms={result.GeneratorGcPause.TotalMilliseconds:F0}"));
         if (result.FirstError is not null)
         {
             Console.WriteLine($"{phase}: first_error: {result.FirstError}");

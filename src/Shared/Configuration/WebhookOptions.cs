@@ -21,7 +21,7 @@ public sealed class WebhookOptions
     public int MaxAttempts { get; set; } = 10;
 
     /// <summary>Rows the retention purge deletes per statement (it pauses between batches to keep live deliveries' latency).</summary>
-    public int PurgeBatchSize { get; set; } = 5000;
+    public int PurgeBatchSize { get; set; } = 1000;
 
     /// <summary>Most expired rows one request deletes on its way (never waiting for locked rows; only claims that expired within the last hour).</summary>
     public int OpportunisticPurgeBatchSize { get; set; } = 100;
