@@ -9,12 +9,6 @@ namespace StripeWebhooks.Persistence;
 /// <summary>The claim: one row per event in <c>processed_stripe_events</c>, inserted in the transaction that applies it.</summary>
 public sealed class EventClaimStore(IOptions<WebhookOptions> options)
 {
-    /// <summary>Outcome stored for an event whose handlers committed.</summary>
-    public const string ProcessedOutcome = "processed";
-
-    /// <summary>Outcome stored for an event parked after too many failures.</summary>
-    public const string FailedPermanentOutcome = "failed_permanent";
-
     /// <summary>Savepoint taken right after the claim, before the handlers run.</summary>
     public const string HandlersSavepoint = "stripe_webhook_handlers";
 

@@ -9,20 +9,7 @@ namespace StripeWebhooks.Tests.Functions;
 public partial class LocalSettingsSampleTests
 {
     /// <summary>Every setting DESIGN.md's configuration table names (a trailing <c>__</c> is a prefix).</summary>
-    public static readonly TheoryData<string> DesignSettings = new()
-    {
-        "ConnectionStrings__Webhooks",
-        "Stripe__WebhookSecrets__0",
-        "Stripe__SignatureToleranceSeconds",
-        "Webhooks__RetentionDays",
-        "PurgeSchedule",
-        "Webhooks__MaxBodyBytes",
-        "Webhooks__LockTimeoutSeconds",
-        "Webhooks__MaxAttempts",
-        "Billing__Prices__",
-        "Billing__UserIdMetadataKey",
-        "Billing__DefaultTier",
-    };
+    public static readonly TheoryData<string> DesignSettings = new(Support.DesignSettings.Keys);
 
     private static string SampleText() => File.ReadAllText(RepositoryRoot.PathOf("local.settings.sample.json"));
 

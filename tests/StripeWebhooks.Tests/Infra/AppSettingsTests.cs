@@ -9,23 +9,7 @@ namespace StripeWebhooks.Tests.Infra;
 // or the deployed app starts with a default where the operator meant to choose.
 public sealed partial class AppSettingsTests(ITestOutputHelper output)
 {
-    // DESIGN.md "Configuration (environment variables)". A key ending in "__" stands for a family
-    // (Billing__Prices__<price id>). Pinned here so the check runs without ../shared; the test
-    // below keeps this list in step with DESIGN.md when it is there.
-    static readonly string[] DesignSettings =
-    [
-        "ConnectionStrings__Webhooks",
-        "Stripe__WebhookSecrets__0",
-        "Stripe__SignatureToleranceSeconds",
-        "Webhooks__RetentionDays",
-        "PurgeSchedule",
-        "Webhooks__MaxBodyBytes",
-        "Webhooks__LockTimeoutSeconds",
-        "Webhooks__MaxAttempts",
-        "Billing__Prices__",
-        "Billing__UserIdMetadataKey",
-        "Billing__DefaultTier",
-    ];
+    static readonly string[] DesignSettings = Support.DesignSettings.Keys;
 
     static readonly IReadOnlySet<string> Keys = InfraFiles.BicepFiles()
         .SelectMany(f => BicepDocument.Load(f).PropertyNames()).ToHashSet(StringComparer.Ordinal);
