@@ -17,7 +17,7 @@ namespace StripeWebhooks.Billing;
 /// </remarks>
 public sealed partial class CheckoutSessionCompletedHandler(
     IOptions<BillingOptions> options,
-    ILogger<CheckoutSessionCompletedHandler> logger) : IStripeEventHandler
+    ILogger<CheckoutSessionCompletedHandler> logger) : IStripeEventHandler, IStripeEventWriter
 {
     public const string Completed = "checkout.session.completed";
 
@@ -25,12 +25,15 @@ public sealed partial class CheckoutSessionCompletedHandler(
 
     public IReadOnlyCollection<string> EventTypes { get; } = [Completed];
 
-    public async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        EntitlementStore.ExecuteAsync(this, stripeEvent, connection, transaction, cancellationToken);
+
+    Action? IStripeEventWriter.AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
     {
         var session = CheckoutSessionPayload.Read(stripeEvent.DataObject, _userIdMetadataKey);
         if (session.Mode != CheckoutSessionPayload.SubscriptionMode)
         {
-            return;
+            return null;
         }
 
         if (session.UserId is null)
@@ -39,7 +42,8 @@ public sealed partial class CheckoutSessionCompletedHandler(
             LogNoUser(logger, stripeEvent.Id, _userIdMetadataKey);
         }
 
-        await EntitlementStore.LinkCheckoutAsync(connection, transaction, stripeEvent, session, cancellationToken);
+        EntitlementStore.AddCheckoutLink(batch, stripeEvent, session);
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{EventId} has neither client_reference_id nor metadata {MetadataKey}: its customer is not linked to a user")]

@@ -1,12 +1,13 @@
 using Npgsql;
 using NpgsqlTypes;
 using StripeWebhooks.Events;
+using StripeWebhooks.Processing;
 
 namespace StripeWebhooks.Billing;
 
 /// <summary>
 /// The SQL behind the entitlement handlers: <c>stripe_subscriptions</c>, <c>stripe_customers</c> and
-/// <c>billing_settings</c> (migration 0002). A handler's writes go through the claim's transaction, in one round trip.
+/// <c>billing_settings</c> (migration 0002). A handler's writes go through the claim's transaction, in the COMMIT's round trip.
 /// </summary>
 /// <remarks>
 /// Ordering: a subscription row carries the <c>created</c> time and id of the event that last changed it
@@ -61,7 +62,7 @@ internal static class EntitlementStore
     // One statement per event. A new subscription starts from this event's state. An existing one is locked
     // (ON CONFLICT DO UPDATE reads and locks its latest committed version, whatever the snapshot) and each
     // watermark decides its own columns; an event that applies to neither still fills what nobody told us
-    // yet: who the subscription belongs to. RETURNING says whether this event now sets the status.
+    // yet: who the subscription belongs to. It affects no row when the event changes nothing.
     // $7 and $8 are null on events that say nothing of them (invoices): the row keeps what it has.
     private static readonly string UpsertSubscriptionSql = $"""
         INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, user_id, status, tier, price_id,
@@ -84,7 +85,6 @@ internal static class EntitlementStore
            OR {DetailsApply}
            OR (s.customer_id IS NULL AND excluded.customer_id IS NOT NULL)
            OR (s.user_id IS NULL AND excluded.user_id IS NOT NULL)
-        RETURNING s.last_event_id = $9
         """;
 
     // A checkout session names the subscription before, or after, its own events: record it either way.
@@ -102,42 +102,27 @@ internal static class EntitlementStore
         """;
 
     /// <summary>
-    /// Applies <paramref name="change"/> under the watermark rules; returns true when it became the row's
-    /// latest state, false when the row already reflected a newer (or same-second, later-stage) event.
+    /// Adds the statements that apply <paramref name="change"/> under the watermark rules to <paramref name="batch"/>.
+    /// Returns the subscription's statement: once run, <see cref="NpgsqlBatchCommand.RecordsAffected"/> is 0 when the
+    /// event changed nothing (the row already reflected a newer, or same-second later-stage, event).
     /// </summary>
-    public static async Task<bool> ApplySubscriptionChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        StripeEvent stripeEvent, SubscriptionChange change, CancellationToken cancellationToken)
+    public static NpgsqlBatchCommand AddSubscriptionChange(NpgsqlBatch batch, StripeEvent stripeEvent, SubscriptionChange change)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
         if (change is { CustomerId: { } customerId, UserId: { } userId })
         {
             batch.BatchCommands.Add(Command(LinkCustomerSql, Text(customerId), Text(userId), Text(stripeEvent.Id), Time(stripeEvent.Created)));
         }
 
-        batch.BatchCommands.Add(Command(UpsertSubscriptionSql, Text(change.SubscriptionId), Text(change.CustomerId), Text(change.UserId),
+        var upsert = Command(UpsertSubscriptionSql, Text(change.SubscriptionId), Text(change.CustomerId), Text(change.UserId),
             Text(change.Status), Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Bool(change.CancelAtPeriodEnd),
-            Text(stripeEvent.Id), Time(stripeEvent.Created), TextArray(change.OnlyFromStatuses)));
-
-        // The link (if any) returns no rows; the upsert returns one row when it wrote, none when nothing changed.
-        var applied = false;
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        do
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                applied = reader.GetBoolean(0);
-            }
-        }
-        while (await reader.NextResultAsync(cancellationToken));
-
-        return applied;
+            Text(stripeEvent.Id), Time(stripeEvent.Created), TextArray(change.OnlyFromStatuses));
+        batch.BatchCommands.Add(upsert);
+        return upsert;
     }
 
-    /// <summary>Links a checkout session's customer to its app user and records its subscription.</summary>
-    public static async Task LinkCheckoutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        StripeEvent stripeEvent, CheckoutSessionPayload session, CancellationToken cancellationToken)
+    /// <summary>Adds the statements that link a checkout session's customer to its app user and record its subscription.</summary>
+    public static void AddCheckoutLink(NpgsqlBatch batch, StripeEvent stripeEvent, CheckoutSessionPayload session)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
         if (session is { CustomerId: { } customerId, UserId: { } userId })
         {
             batch.BatchCommands.Add(Command(LinkCustomerSql, Text(customerId), Text(userId), Text(stripeEvent.Id), Time(stripeEvent.Created)));
@@ -147,11 +132,20 @@ internal static class EntitlementStore
         {
             batch.BatchCommands.Add(Command(RecordCheckoutSubscriptionSql, Text(subscriptionId), Text(session.CustomerId)));
         }
+    }
 
+    /// <summary>Runs what <paramref name="writer"/> adds, in its own round trip (when a handler is called on its own).</summary>
+    public static async Task ExecuteAsync(IStripeEventWriter writer, StripeEvent stripeEvent, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var completed = writer.AddCommands(stripeEvent, batch);
         if (batch.BatchCommands.Count > 0)
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        completed?.Invoke();
     }
 
     /// <summary>Stores <c>Billing__DefaultTier</c> where the <c>entitlements</c> view reads it (no write when unchanged).</summary>

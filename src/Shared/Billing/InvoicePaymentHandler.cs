@@ -16,7 +16,7 @@ namespace StripeWebhooks.Billing;
 /// revives a canceled subscription (a late invoice of a canceled subscription can still be paid), and the $0
 /// invoice that starts a trial does not turn trialing into active.
 /// </remarks>
-public sealed partial class InvoicePaymentHandler(ILogger<InvoicePaymentHandler> logger) : IStripeEventHandler
+public sealed partial class InvoicePaymentHandler(ILogger<InvoicePaymentHandler> logger) : IStripeEventHandler, IStripeEventWriter
 {
     public const string PaymentFailed = "invoice.payment_failed";
     public const string Paid = "invoice.paid";
@@ -29,12 +29,15 @@ public sealed partial class InvoicePaymentHandler(ILogger<InvoicePaymentHandler>
 
     public IReadOnlyCollection<string> EventTypes { get; } = [PaymentFailed, Paid];
 
-    public async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        EntitlementStore.ExecuteAsync(this, stripeEvent, connection, transaction, cancellationToken);
+
+    Action? IStripeEventWriter.AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
     {
         var invoice = InvoicePayload.Read(stripeEvent.DataObject);
         if (invoice.SubscriptionId is null)
         {
-            return;
+            return null;
         }
 
         var (status, from) = stripeEvent.Type == Paid
@@ -42,10 +45,14 @@ public sealed partial class InvoicePaymentHandler(ILogger<InvoicePaymentHandler>
             : (SubscriptionStatus.PastDue, PaymentFailedFrom);
         var change = new SubscriptionChange(invoice.SubscriptionId, invoice.CustomerId, UserId: null, status, Tier: null,
             PriceId: null, CurrentPeriodEnd: null, CancelAtPeriodEnd: null, OnlyFromStatuses: from);
-        if (!await EntitlementStore.ApplySubscriptionChangeAsync(connection, transaction, stripeEvent, change, cancellationToken))
+        var upsert = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
+        return () =>
         {
-            LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
-        }
+            if (upsert.RecordsAffected == 0)
+            {
+                LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
+            }
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{EventId} ({EventType}) does not change the subscription (older, or not from its status); claimed without changing it")]

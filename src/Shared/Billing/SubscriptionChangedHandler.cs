@@ -13,7 +13,7 @@ namespace StripeWebhooks.Billing;
 public sealed partial class SubscriptionChangedHandler(
     PriceTiers prices,
     IOptions<BillingOptions> options,
-    ILogger<SubscriptionChangedHandler> logger) : IStripeEventHandler
+    ILogger<SubscriptionChangedHandler> logger) : IStripeEventHandler, IStripeEventWriter
 {
     public const string Created = "customer.subscription.created";
     public const string Updated = "customer.subscription.updated";
@@ -27,7 +27,11 @@ public sealed partial class SubscriptionChangedHandler(
     /// The subscription grants access (active, trialing, past_due) on a price <c>Billing__Prices</c> does not map:
     /// the event fails and Stripe retries it, rather than guessing a tier.
     /// </exception>
-    public async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        EntitlementStore.ExecuteAsync(this, stripeEvent, connection, transaction, cancellationToken);
+
+    /// <exception cref="UnknownPriceException">See <see cref="HandleAsync"/>.</exception>
+    Action? IStripeEventWriter.AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
     {
         var subscription = SubscriptionPayload.Read(stripeEvent.DataObject, _userIdMetadataKey);
         var status = stripeEvent.Type == Deleted
@@ -42,10 +46,14 @@ public sealed partial class SubscriptionChangedHandler(
 
         var change = new SubscriptionChange(subscription.Id, subscription.CustomerId, subscription.UserId, status, tier,
             subscription.PriceId, subscription.CurrentPeriodEnd, subscription.CancelAtPeriodEnd, OnlyFromStatuses: null);
-        if (!await EntitlementStore.ApplySubscriptionChangeAsync(connection, transaction, stripeEvent, change, cancellationToken))
+        var upsert = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
+        return () =>
         {
-            LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
-        }
+            if (upsert.RecordsAffected == 0)
+            {
+                LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
+            }
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{EventId} ({EventType}) is behind the subscription's watermark; claimed without changing it")]

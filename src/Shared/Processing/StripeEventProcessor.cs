@@ -66,10 +66,31 @@ public sealed partial class StripeEventProcessor(
             }
 
             var started = Stopwatch.GetTimestamp();
+
+            // Writers' statements wait here and go with the COMMIT: one round trip for the claim, one for the rest.
+            await using var writes = new NpgsqlBatch(connection, transaction);
+            List<Action>? afterCommit = null;
             try
             {
                 foreach (var handler in eventHandlers)
                 {
+                    if (handler is IStripeEventWriter writer)
+                    {
+                        if (writer.AddCommands(stripeEvent, writes) is { } completed)
+                        {
+                            (afterCommit ??= []).Add(completed);
+                        }
+
+                        continue;
+                    }
+
+                    // Keep the order handlers were registered in: earlier writers' statements run first.
+                    if (writes.BatchCommands.Count > 0)
+                    {
+                        await writes.ExecuteNonQueryAsync(cancellationToken);
+                        writes.BatchCommands.Clear();
+                    }
+
                     await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
                 }
             }
@@ -78,10 +99,12 @@ public sealed partial class StripeEventProcessor(
                 return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
             }
 
+            // A failing statement makes Postgres skip the rest of the batch, COMMIT included: the transaction is
+            // still open (failed) and FailAsync rolls back to the savepoint, as for a handler that threw.
+            writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             try
             {
-                await transaction.CommitAsync(cancellationToken);
-                metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
+                await writes.ExecuteNonQueryAsync(cancellationToken);
             }
             catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
             {
@@ -89,7 +112,13 @@ public sealed partial class StripeEventProcessor(
                 LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
                 return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
             }
+            catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
+            }
 
+            metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
+            afterCommit?.ForEach(completed => completed());
             return new ProcessingResult(ProcessingOutcome.Processed);
         }
     }

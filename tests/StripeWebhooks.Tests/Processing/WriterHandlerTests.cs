@@ -1,0 +1,112 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+using StripeWebhooks.Development;
+using StripeWebhooks.Events;
+using StripeWebhooks.Processing;
+using StripeWebhooks.Tests.Support;
+
+namespace StripeWebhooks.Tests.Processing;
+
+/// <summary>
+/// Handlers whose writes the processor sends together with the COMMIT (<see cref="IStripeEventWriter"/>, the way the
+/// entitlement handlers work): a statement that fails there is a handler failure, and handler order is kept.
+/// </summary>
+public class WriterHandlerTests
+{
+    private const string EventType = "invoice.paid";
+
+    [Fact]
+    public async Task A_statement_failing_in_the_commit_round_trip_rolls_everything_back_and_records_the_failure()
+    {
+        var recording = new RecordingHandler(EventType);
+        var writer = new TestWriter(failFirstAttempts: 1);
+        await using var server = await StartAsync(recording, writer);
+        var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_fails"));
+
+        using var failed = await server.PostSignedAsync(body);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events"));
+        Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects"));
+        Assert.Contains("23502", await server.ScalarAsync<string>(
+            "SELECT last_error FROM stripe_event_failures WHERE event_id = 'evt_writer_fails' AND resolved_at IS NULL"), StringComparison.Ordinal);
+        Assert.Equal(0, writer.Completions);
+
+        using var retried = await server.PostSignedAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events WHERE outcome = 'processed'"));
+        Assert.Equal(2L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_fails'"));
+        Assert.True(await server.ScalarAsync<bool>("SELECT resolved_at IS NOT NULL FROM stripe_event_failures WHERE event_id = 'evt_writer_fails'"));
+        Assert.Equal(1, writer.Completions);
+    }
+
+    [Fact]
+    public async Task A_handler_registered_after_a_writer_sees_the_writers_rows()
+    {
+        var writer = new TestWriter(failFirstAttempts: 0);
+        var reader = new CountingReader();
+        await using var server = await StartAsync(writer, reader);
+
+        using var response = await server.PostSignedAsync(SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_order")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1L, reader.SeenRows);
+        Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE handler = 'TestWriter'"));
+        Assert.Equal(1, writer.Completions);
+    }
+
+    private static async Task<WebhookTestServer> StartAsync(params IStripeEventHandler[] handlers)
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await RecordingHandler.CreateTableAsync(connectionString);
+        return await WebhookTestServer.StartAsync(s =>
+        {
+            foreach (var handler in handlers)
+            {
+                s.AddSingleton(handler);
+            }
+        }, connectionString: connectionString);
+    }
+
+    /// <summary>Adds one insert; on the first attempts of an event the insert breaks a NOT NULL constraint in Postgres.</summary>
+    private sealed class TestWriter(int failFirstAttempts) : IStripeEventHandler, IStripeEventWriter
+    {
+        private int _attempts;
+        private int _completions;
+
+        public IReadOnlyCollection<string> EventTypes { get; } = [EventType];
+
+        public int Completions => Volatile.Read(ref _completions);
+
+        public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the processor sends a writer's statements itself");
+
+        public Action? AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
+        {
+            var handlerName = Interlocked.Increment(ref _attempts) <= failFirstAttempts ? null : nameof(TestWriter);
+            var command = new NpgsqlBatchCommand("INSERT INTO test_side_effects (event_id, handler) VALUES ($1, $2)");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stripeEvent.Id });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)handlerName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            batch.BatchCommands.Add(command);
+            return () => Interlocked.Increment(ref _completions);
+        }
+    }
+
+    /// <summary>Reads, in the claim's transaction, how many side effects the event has so far.</summary>
+    private sealed class CountingReader : IStripeEventHandler
+    {
+        public IReadOnlyCollection<string> EventTypes { get; } = [EventType];
+
+        public long SeenRows { get; private set; } = -1;
+
+        public async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM test_side_effects WHERE event_id = $1", connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stripeEvent.Id });
+            SeenRows = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+    }
+}
