@@ -2,10 +2,17 @@ using StripeWebhooks.Bench;
 
 // bench/run drives this; see bench/README.md. Modes:
 //   load  --url U --secret S --connection-string C [--events 20000] [--redelivered 0.2] [--concurrency 16] [--warmup 30000]
+//   pgbench-script   (prints the pgbench script of the processor's transaction; see PgbenchScript)
 //   purge --url U --secret S --connection-string C [--rows 1000000] [--events 20000] [--idle-events 100000] [--concurrency 16] [--warmup 30000]
+if (args is ["pgbench-script"])
+{
+    Console.Write(PgbenchScript.Build());
+    return 0;
+}
+
 if (args.Length == 0 || args[0] is not ("load" or "purge"))
 {
-    await Console.Error.WriteLineAsync("usage: load-generator load|purge --url http://127.0.0.1:PORT/api/stripe/webhook --secret whsec_... --connection-string ... [options]");
+    await Console.Error.WriteLineAsync("usage: load-generator pgbench-script | load-generator load|purge --url http://127.0.0.1:PORT/api/stripe/webhook --secret whsec_... --connection-string ... [options]");
     return 2;
 }
 

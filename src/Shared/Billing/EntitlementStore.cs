@@ -64,7 +64,7 @@ internal static class EntitlementStore
     // watermark decides its own columns; an event that applies to neither still fills what nobody told us
     // yet: who the subscription belongs to. It affects no row when the event changes nothing.
     // $7 and $8 are null on events that say nothing of them (invoices): the row keeps what it has.
-    private static readonly string UpsertSubscriptionSql = $"""
+    internal static readonly string UpsertSubscriptionSql = $"""
         INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, user_id, status, tier, price_id,
             current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision)
         VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1)

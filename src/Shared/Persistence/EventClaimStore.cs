@@ -18,7 +18,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     // - a generic plan made while the table was small can be a sequential scan, kept until autovacuum
     //   re-analyses the table (~500 requests/s in our benchmark), so the planner may only pick the
     //   processed_at index for the oldest expired rows, and a TID scan for the DELETE.
-    private const string BeginPurgeSql = """
+    internal const string BeginPurgeSql = """
         SELECT set_config('lock_timeout', $1, true), set_config('plan_cache_mode', 'force_generic_plan', true),
                set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)
         """;
@@ -29,7 +29,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     // Older claims are the retention purge's (RetentionPurger). "ctid = ANY(ARRAY(...))" rather than
     // "event_id IN (...)": the DELETE goes straight to the rows the subquery locked (their ctid cannot change
     // while locked), never joining the table nor probing the primary key once per row.
-    private const string OpportunisticPurgeSql = """
+    internal const string OpportunisticPurgeSql = """
         WITH purged AS (
             DELETE FROM processed_stripe_events
             WHERE ctid = ANY (ARRAY(
@@ -44,14 +44,14 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         """;
 
     // Postgres's defaults again, for the claim and for the handlers' own statements.
-    private const string EndPurgeSql = """
+    internal const string EndPurgeSql = """
         SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true), set_config('enable_sort', 'on', true)
         """;
 
-    private const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
+    internal const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
 
     // A concurrent delivery of the same id waits here on the primary key until the first commits or rolls back.
-    private const string ClaimSql = """
+    internal const string ClaimSql = """
         INSERT INTO processed_stripe_events (event_id, event_type, event_created, livemode)
         VALUES ($1, $2, $3, $4)
         ON CONFLICT (event_id) DO NOTHING
@@ -59,11 +59,11 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
 
     // Handlers run after this savepoint; a failure rolls back to it, keeping the claim's row lock while the
     // failure is recorded and the claim removed (or parked) in the same commit.
-    private const string SavepointSql = "SAVEPOINT " + HandlersSavepoint;
+    internal const string SavepointSql = "SAVEPOINT " + HandlersSavepoint;
 
     // Runs after the claim with a fresh snapshot, so it sees a failure committed by the delivery it waited for.
     // Undone with the handlers' writes if a handler throws; a parked event's failure stays open.
-    private const string ResolveFailureSql = """
+    internal const string ResolveFailureSql = """
         UPDATE stripe_event_failures SET resolved_at = now(), payload = NULL
         WHERE event_id = $1 AND resolved_at IS NULL
           AND EXISTS (SELECT 1 FROM processed_stripe_events WHERE event_id = $1 AND outcome = 'processed')
@@ -75,7 +75,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     // One request in this many purges: with nothing expired the purge costs about as much Postgres time as
     // the claim itself, and claims expire about as fast as they arrive, so a batch of 100 every 8 requests
     // keeps up with 12 times the traffic of a month ago. After a full batch the next request purges too.
-    private const int PurgeEveryRequests = 8;
+    internal const int PurgeEveryRequests = 8;
 
     // processed_at of the newest claim this process's opportunistic purge deleted (UTC ticks).
     private long _purgedThroughTicks = DateTime.MinValue.Ticks;
