@@ -48,6 +48,8 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true), set_config('enable_sort', 'on', true)
         """;
 
+    internal const string BeginSql = "BEGIN";
+
     internal const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
 
     // A concurrent delivery of the same id waits here on the primary key until the first commits or rolls back.
@@ -89,9 +91,26 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     /// commits on its own (Postgres runs it as one implicit transaction) and takes no savepoint.
     /// </summary>
     /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
-    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, CancellationToken cancellationToken) =>
+        await TryClaimAsync(connection, stripeEvent, transaction is null ? ClaimScope.Alone : ClaimScope.InTransaction, transaction, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TryClaimAsync(NpgsqlConnection, NpgsqlTransaction?, StripeEvent, CancellationToken)"/>, with
+    /// <see cref="ClaimScope.BeginsTransaction"/> also opening the transaction the handlers then run in (the caller
+    /// ends it with COMMIT or ROLLBACK; a connection returned to the pool with it open is rolled back).
+    /// </summary>
+    internal async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, StripeEvent stripeEvent, ClaimScope scope,
+        NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
+        var handlersFollow = scope != ClaimScope.Alone;
         await using var batch = new NpgsqlBatch(connection, transaction);
+        if (scope == ClaimScope.BeginsTransaction)
+        {
+            // A statement of the batch: no round trip, and no reply Postgres flushes on its own (as it does for the
+            // simple-protocol BEGIN NpgsqlTransaction sends ahead of the batch).
+            batch.BatchCommands.Add(Command(BeginSql));
+        }
+
         var purge = _options.OpportunisticPurgeBatchSize > 0
                     && (_backlog || Interlocked.Increment(ref _requests) % PurgeEveryRequests == 0);
         if (purge)
@@ -99,9 +118,9 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             batch.BatchCommands.Add(Command(BeginPurgeSql, Text(_lockTimeoutMs)));
             batch.BatchCommands.Add(Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize),
                 new NpgsqlParameter<DateTime> { TypedValue = new DateTime(Volatile.Read(ref _purgedThroughTicks), DateTimeKind.Utc) }));
-            if (transaction is not null)
+            if (handlersFollow)
             {
-                // Handlers follow in this transaction; without one, the settings end with the batch.
+                // Handlers follow in this transaction; without them, the settings end with the batch.
                 batch.BatchCommands.Add(Command(EndPurgeSql));
             }
         }
@@ -114,7 +133,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             new NpgsqlParameter<DateTimeOffset> { TypedValue = stripeEvent.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             new NpgsqlParameter<bool> { TypedValue = stripeEvent.Livemode });
         batch.BatchCommands.Add(claim);
-        if (transaction is not null)
+        if (handlersFollow)
         {
             // SAVEPOINT needs an explicit transaction block; without handlers there is nothing to roll back to.
             batch.BatchCommands.Add(Command(SavepointSql));
@@ -125,6 +144,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         var purged = 0;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            // The reader starts at the purge settings' row (BEGIN returns no rows, so it has no result); the purge's follows.
             if (purge && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken))
             {
                 purged = (int)reader.GetInt64(0);
@@ -152,7 +172,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     /// Doing this inside the claim's transaction makes it atomic: a duplicate waiting on the claim wakes up
     /// only after the failure is committed, so it always sees (and, on success, resolves) the failure row.
     /// </remarks>
-    public static async Task<int> RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, string error, int maxAttempts, CancellationToken cancellationToken)
+    public static async Task<int> RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, string error, int maxAttempts, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Command("ROLLBACK TO SAVEPOINT " + HandlersSavepoint));

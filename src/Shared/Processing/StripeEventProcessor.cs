@@ -42,16 +42,20 @@ public sealed partial class StripeEventProcessor(
                 return await AcknowledgeAsync(connection, stripeEvent, cancellationToken);
             }
 
-            // Disposing an uncommitted transaction rolls it back: every early return below undoes the claim.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // Writers only (the built-in handlers): the claim batch opens the transaction with a BEGIN statement of
+            // its own. Otherwise the handlers get an NpgsqlTransaction, whose BEGIN Npgsql sends ahead of the batch.
+            // Either way an early return below rolls back: disposing the transaction, or returning the connection
+            // to the pool with a transaction open, undoes the claim.
+            await using var transaction = handlers.OnlyWriters(stripeEvent.Type) ? null : await connection.BeginTransactionAsync(cancellationToken);
             try
             {
-                var claim = await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken);
+                var claim = await claims.TryClaimAsync(connection, stripeEvent,
+                    transaction is null ? ClaimScope.BeginsTransaction : ClaimScope.InTransaction, transaction, cancellationToken);
                 metrics.Purged(claim.Purged, "opportunistic");
                 if (!claim.Claimed)
                 {
                     // The opportunistic purge in the same batch still deserves its commit.
-                    await transaction.CommitAsync(cancellationToken);
+                    await CommitAsync(connection, transaction, cancellationToken);
                     return new ProcessingResult(ProcessingOutcome.Duplicate);
                 }
             }
@@ -91,7 +95,8 @@ public sealed partial class StripeEventProcessor(
                         writes.BatchCommands.Clear();
                     }
 
-                    await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
+                    // Not null: a type with a handler that is not a writer always gets an NpgsqlTransaction.
+                    await handler.HandleAsync(stripeEvent, connection, transaction!, cancellationToken);
                 }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -101,7 +106,7 @@ public sealed partial class StripeEventProcessor(
 
             // A failing statement makes Postgres skip the rest of the batch, COMMIT included: the transaction is
             // still open (failed) and FailAsync rolls back to the savepoint, as for a handler that threw.
-            writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            writes.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
             try
             {
                 await writes.ExecuteNonQueryAsync(cancellationToken);
@@ -154,20 +159,20 @@ public sealed partial class StripeEventProcessor(
     /// removes the claim (or parks it). A duplicate waiting on the claim therefore sees the failure row the
     /// moment it can proceed, and resolves it when it succeeds.
     /// </remarks>
-    private async Task<ProcessingResult> FailAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, Exception error, CancellationToken cancellationToken)
+    private async Task<ProcessingResult> FailAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction? transaction, Exception error, CancellationToken cancellationToken)
     {
         LogHandlerFailed(logger, error, stripeEvent.Id, stripeEvent.Type);
         int attempts;
         try
         {
             attempts = await EventClaimStore.RecordFailureAsync(connection, transaction, stripeEvent, FailureLedger.Describe(error), _maxAttempts, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await CommitAsync(connection, transaction, cancellationToken);
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is PostgresException)
         {
             // Nothing was committed: no claim, no side effects. Stripe's retry starts over.
             LogFailureNotRecorded(logger, ex, stripeEvent.Id);
-            await RollBackQuietlyAsync(transaction);
+            await RollBackQuietlyAsync(connection, transaction);
             return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
         }
 
@@ -180,11 +185,33 @@ public sealed partial class StripeEventProcessor(
         return new ProcessingResult(ProcessingOutcome.FailedPermanent, attempts);
     }
 
-    private static async Task RollBackQuietlyAsync(NpgsqlTransaction transaction)
+    private const string CommitSql = "COMMIT";
+
+    /// <summary>Commits <paramref name="transaction"/>, or the transaction the claim batch opened when it is null.</summary>
+    private static async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
+
+        await using var commit = new NpgsqlCommand(CommitSql, connection);
+        await commit.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         try
         {
-            await transaction.RollbackAsync(CancellationToken.None);
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return;
+            }
+
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {

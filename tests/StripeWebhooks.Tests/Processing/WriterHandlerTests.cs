@@ -17,12 +17,16 @@ public class WriterHandlerTests
 {
     private const string EventType = "invoice.paid";
 
-    [Fact]
-    public async Task A_statement_failing_in_the_commit_round_trip_rolls_everything_back_and_records_the_failure()
+    // Alone, a writer runs in the transaction its claim batch opens (BEGIN statement); next to a handler that is
+    // not a writer, in an NpgsqlTransaction. Both must fail, record and retry the same way.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_statement_failing_in_the_commit_round_trip_rolls_everything_back_and_records_the_failure(bool withOtherHandler)
     {
-        var recording = new RecordingHandler(EventType);
         var writer = new TestWriter(failFirstAttempts: 1);
-        await using var server = await StartAsync(recording, writer);
+        IStripeEventHandler[] handlers = withOtherHandler ? [new RecordingHandler(EventType), writer] : [writer];
+        await using var server = await StartAsync(handlers);
         var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_fails"));
 
         using var failed = await server.PostSignedAsync(body);
@@ -38,7 +42,7 @@ public class WriterHandlerTests
 
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events WHERE outcome = 'processed'"));
-        Assert.Equal(2L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_fails'"));
+        Assert.Equal(withOtherHandler ? 2L : 1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_fails'"));
         Assert.True(await server.ScalarAsync<bool>("SELECT resolved_at IS NOT NULL FROM stripe_event_failures WHERE event_id = 'evt_writer_fails'"));
         Assert.Equal(1, writer.Completions);
     }
@@ -58,7 +62,40 @@ public class WriterHandlerTests
         Assert.Equal(1, writer.Completions);
     }
 
-    private static async Task<WebhookTestServer> StartAsync(params IStripeEventHandler[] handlers)
+    [Fact]
+    public async Task A_writer_event_that_gives_up_on_a_held_claim_leaves_no_transaction_open_and_is_processed_later()
+    {
+        var writer = new TestWriter(failFirstAttempts: 0);
+        await using var server = await StartAsync([writer], new Dictionary<string, string?> { ["Webhooks__LockTimeoutSeconds"] = "1" });
+        var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_held"));
+
+        // Another session holds the claim (as a first delivery still in flight would).
+        await using (var holder = await server.DataSource.OpenConnectionAsync())
+        await using (var held = await holder.BeginTransactionAsync())
+        {
+            await using (var claim = new NpgsqlCommand(
+                "INSERT INTO processed_stripe_events (event_id, event_type, event_created, livemode) VALUES ('evt_writer_held', $1, now(), false)", holder, held))
+            {
+                claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EventType });
+                await claim.ExecuteNonQueryAsync();
+            }
+
+            using var inFlight = await server.PostSignedAsync(body);
+            Assert.Equal(HttpStatusCode.Conflict, inFlight.StatusCode);
+            await held.RollbackAsync();
+        }
+
+        Assert.Equal(0L, await server.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+        using var retried = await server.PostSignedAsync(body);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_held'"));
+        Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events WHERE event_id = 'evt_writer_held'"));
+    }
+
+    private static Task<WebhookTestServer> StartAsync(params IStripeEventHandler[] handlers) => StartAsync(handlers, settings: null);
+
+    private static async Task<WebhookTestServer> StartAsync(IStripeEventHandler[] handlers, Dictionary<string, string?>? settings)
     {
         var connectionString = await TestDatabase.CreateAsync();
         await RecordingHandler.CreateTableAsync(connectionString);
@@ -68,7 +105,7 @@ public class WriterHandlerTests
             {
                 s.AddSingleton(handler);
             }
-        }, connectionString: connectionString);
+        }, settings, connectionString);
     }
 
     /// <summary>Adds one insert; on the first attempts of an event the insert breaks a NOT NULL constraint in Postgres.</summary>
