@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using StripeWebhooks.Events;
+using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
 
 namespace StripeWebhooks.Billing;
@@ -28,9 +29,9 @@ namespace StripeWebhooks.Billing;
 internal static class EntitlementStore
 {
     // Learned from a checkout session or subscription metadata; an older event never re-links a customer.
-    private const string LinkCustomerSql = """
+    private static readonly string LinkCustomerSql = $"""
         INSERT INTO stripe_customers AS c (customer_id, user_id, last_event_id, last_event_created)
-        VALUES ($1, $2, $3, $4)
+        SELECT $1, $2, $3, $4 WHERE {EventClaimStore.ClaimedByThisTransaction("$3")}
         ON CONFLICT (customer_id) DO UPDATE SET
             user_id = excluded.user_id,
             last_event_id = excluded.last_event_id,
@@ -67,7 +68,8 @@ internal static class EntitlementStore
     internal static readonly string UpsertSubscriptionSql = $"""
         INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, user_id, status, tier, price_id,
             current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1)
+        SELECT $1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1
+        WHERE {EventClaimStore.ClaimedByThisTransaction("$9")}
         ON CONFLICT (subscription_id) DO UPDATE SET
             customer_id = CASE WHEN {StatusApplies} THEN COALESCE(excluded.customer_id, s.customer_id) ELSE COALESCE(s.customer_id, excluded.customer_id) END,
             user_id = CASE WHEN {StatusApplies} THEN COALESCE(excluded.user_id, s.user_id) ELSE COALESCE(s.user_id, excluded.user_id) END,
@@ -88,9 +90,9 @@ internal static class EntitlementStore
         """;
 
     // A checkout session names the subscription before, or after, its own events: record it either way.
-    private const string RecordCheckoutSubscriptionSql = """
+    private static readonly string RecordCheckoutSubscriptionSql = $"""
         INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id)
-        VALUES ($1, $2)
+        SELECT $1, $2 WHERE {EventClaimStore.ClaimedByThisTransaction("$3")}
         ON CONFLICT (subscription_id) DO UPDATE SET customer_id = excluded.customer_id, updated_at = now()
         WHERE s.customer_id IS NULL AND excluded.customer_id IS NOT NULL
         """;
@@ -130,7 +132,7 @@ internal static class EntitlementStore
 
         if (session.SubscriptionId is { } subscriptionId)
         {
-            batch.BatchCommands.Add(Command(RecordCheckoutSubscriptionSql, Text(subscriptionId), Text(session.CustomerId)));
+            batch.BatchCommands.Add(Command(RecordCheckoutSubscriptionSql, Text(subscriptionId), Text(session.CustomerId), Text(stripeEvent.Id)));
         }
     }
 

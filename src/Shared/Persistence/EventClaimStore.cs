@@ -102,8 +102,19 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     internal async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, StripeEvent stripeEvent, ClaimScope scope,
         NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        var handlersFollow = scope != ClaimScope.Alone;
         await using var batch = new NpgsqlBatch(connection, transaction);
+        var claim = AddClaim(batch, stripeEvent, scope);
+        return await ExecuteAsync(batch, claim, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the claim's statements to <paramref name="batch"/>; the caller may add more (guarded by
+    /// <see cref="ClaimedByThisTransaction"/>, since they run whether or not the claim succeeds) and then runs it
+    /// with <see cref="ExecuteAsync"/>.
+    /// </summary>
+    internal ClaimStatements AddClaim(NpgsqlBatch batch, StripeEvent stripeEvent, ClaimScope scope)
+    {
+        var handlersFollow = scope != ClaimScope.Alone;
         if (scope == ClaimScope.BeginsTransaction)
         {
             // A statement of the batch: no round trip, and no reply Postgres flushes on its own (as it does for the
@@ -140,7 +151,26 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         }
 
         batch.BatchCommands.Add(Command(ResolveFailureSql, Text(stripeEvent.Id)));
+        return new ClaimStatements(claim, purge);
+    }
 
+    /// <summary>
+    /// SQL that is true only in the transaction that claimed the event whose id <paramref name="eventIdParameter"/>
+    /// holds (inserted its claim, or un-parked it in a replay): the claim row's version is this transaction's.
+    /// For statements sent in the claim's own batch, before anyone knows whether the claim succeeded.
+    /// </summary>
+    internal static string ClaimedByThisTransaction(string eventIdParameter) =>
+        $"EXISTS (SELECT 1 FROM processed_stripe_events WHERE event_id = {eventIdParameter} AND xmin = pg_current_xact_id_if_assigned()::xid)";
+
+    /// <summary>Runs <paramref name="batch"/> (the claim's statements and whatever followed) and reads what the claim did.</summary>
+    /// <exception cref="PostgresException">
+    /// A statement failed (its <c>BatchCommand</c> says which): SQLSTATE 55P03 on the claim when a
+    /// concurrent delivery held it past the lock timeout.
+    /// </exception>
+    internal async Task<ClaimResult> ExecuteAsync(NpgsqlBatch batch, ClaimStatements statements, CancellationToken cancellationToken)
+    {
+        var purge = statements.Purges;
+        var claim = statements.Claim;
         var purged = 0;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {

@@ -1,14 +1,19 @@
 using Npgsql;
 using StripeWebhooks.Events;
+using StripeWebhooks.Persistence;
 
 namespace StripeWebhooks.Processing;
 
 /// <summary>
 /// A handler whose side effects are writes it can state before any of them runs (no result it must act on).
-/// The processor sends them in the same round trip as the COMMIT instead of one round trip of their own.
+/// The processor sends them in a round trip it makes anyway: when every handler of a type is a writer, in the
+/// claim's own batch (BEGIN, claim, writes, COMMIT: one round trip per delivery); otherwise with the COMMIT.
 /// </summary>
 /// <remarks>
-/// Statements keep their order: the processor sends pending writes before it runs a handler that is not a writer.
+/// In the claim's batch the statements run before anyone knows whether the claim succeeded, so each must change
+/// nothing unless this transaction claimed the event: guard it with
+/// <see cref="EventClaimStore.ClaimedByThisTransaction"/> (e.g. <c>INSERT ... SELECT ... WHERE</c> the guard).
+/// Statements keep handler order: the processor sends pending writes before it runs a handler that is not a writer.
 /// A statement that fails aborts the COMMIT behind it, and the processor handles the failure as if the handler threw.
 /// </remarks>
 internal interface IStripeEventWriter

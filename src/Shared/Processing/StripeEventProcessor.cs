@@ -42,20 +42,21 @@ public sealed partial class StripeEventProcessor(
                 return await AcknowledgeAsync(connection, stripeEvent, cancellationToken);
             }
 
-            // Writers only (the built-in handlers): the claim batch opens the transaction with a BEGIN statement of
-            // its own. Otherwise the handlers get an NpgsqlTransaction, whose BEGIN Npgsql sends ahead of the batch.
-            // Either way an early return below rolls back: disposing the transaction, or returning the connection
-            // to the pool with a transaction open, undoes the claim.
-            await using var transaction = handlers.OnlyWriters(stripeEvent.Type) ? null : await connection.BeginTransactionAsync(cancellationToken);
+            if (handlers.OnlyWriters(stripeEvent.Type))
+            {
+                return await ClaimAndWriteAsync(connection, stripeEvent, eventHandlers, cancellationToken);
+            }
+
+            // Disposing an uncommitted transaction rolls it back: every early return below undoes the claim.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             try
             {
-                var claim = await claims.TryClaimAsync(connection, stripeEvent,
-                    transaction is null ? ClaimScope.BeginsTransaction : ClaimScope.InTransaction, transaction, cancellationToken);
+                var claim = await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken);
                 metrics.Purged(claim.Purged, "opportunistic");
                 if (!claim.Claimed)
                 {
                     // The opportunistic purge in the same batch still deserves its commit.
-                    await CommitAsync(connection, transaction, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
                     return new ProcessingResult(ProcessingOutcome.Duplicate);
                 }
             }
@@ -95,8 +96,7 @@ public sealed partial class StripeEventProcessor(
                         writes.BatchCommands.Clear();
                     }
 
-                    // Not null: a type with a handler that is not a writer always gets an NpgsqlTransaction.
-                    await handler.HandleAsync(stripeEvent, connection, transaction!, cancellationToken);
+                    await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
                 }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -126,6 +126,89 @@ public sealed partial class StripeEventProcessor(
             afterCommit?.ForEach(completed => completed());
             return new ProcessingResult(ProcessingOutcome.Processed);
         }
+    }
+
+    /// <summary>Every handler of the type is an <see cref="IStripeEventWriter"/> (the built-in ones): one round trip.</summary>
+    /// <remarks>
+    /// BEGIN, the claim batch, the writers' statements and COMMIT go in one batch. The writers' statements run
+    /// whether or not the claim succeeded, and change nothing unless it did (each is guarded by
+    /// <see cref="EventClaimStore.ClaimedByThisTransaction"/>): a duplicate commits only the purge. A writer
+    /// statement that fails makes Postgres skip the rest, COMMIT included, and leaves the transaction open (failed)
+    /// for <see cref="FailAsync"/> to roll back to the savepoint the claim batch took before them.
+    /// </remarks>
+    private async Task<ProcessingResult> ClaimAndWriteAsync(NpgsqlConnection connection, StripeEvent stripeEvent,
+        IReadOnlyList<IStripeEventHandler> writers, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var batch = new NpgsqlBatch(connection);
+        var claimStatements = claims.AddClaim(batch, stripeEvent, ClaimScope.BeginsTransaction);
+        var firstWrite = batch.BatchCommands.Count;
+        List<Action>? afterCommit = null;
+        Exception? refused = null;
+        try
+        {
+            foreach (var writer in writers)
+            {
+                if (((IStripeEventWriter)writer).AddCommands(stripeEvent, batch) is { } completed)
+                {
+                    (afterCommit ??= []).Add(completed);
+                }
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Refused before anything was sent (say, an unknown price): claim, then record the failure as usual.
+            refused = ex;
+            while (batch.BatchCommands.Count > firstWrite)
+            {
+                batch.BatchCommands.RemoveAt(batch.BatchCommands.Count - 1);
+            }
+        }
+
+        ClaimResult claim;
+        try
+        {
+            claim = await claims.ExecuteAsync(batch, claimStatements, cancellationToken);
+        }
+        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested && claimStatements.Claim.RecordsAffected == 1)
+        {
+            // The claim went through (its row count is known only once it completed), so a statement after the
+            // savepoint failed: a writer's (or COMMIT). Npgsql does not say which statement of a batch failed.
+            return await FailAsync(stripeEvent, connection, transaction: null, ex, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return new ProcessingResult(ProcessingOutcome.InFlight);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            // Unknown whether COMMIT landed; Stripe's retry finds either the claim or nothing.
+            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+        }
+
+        metrics.Purged(claim.Purged, "opportunistic");
+        if (refused is not null)
+        {
+            if (claim.Claimed)
+            {
+                return await FailAsync(stripeEvent, connection, transaction: null, refused, cancellationToken);
+            }
+
+            await CommitAsync(connection, transaction: null, cancellationToken);
+            return new ProcessingResult(ProcessingOutcome.Duplicate);
+        }
+
+        if (!claim.Claimed)
+        {
+            return new ProcessingResult(ProcessingOutcome.Duplicate);
+        }
+
+        metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
+        afterCommit?.ForEach(completed => completed());
+        return new ProcessingResult(ProcessingOutcome.Processed);
     }
 
     /// <summary>A type no handler reads: the claim is all there is to apply.</summary>

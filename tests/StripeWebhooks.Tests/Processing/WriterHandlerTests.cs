@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using StripeWebhooks.Development;
 using StripeWebhooks.Events;
+using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
 
@@ -44,6 +45,28 @@ public class WriterHandlerTests
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events WHERE outcome = 'processed'"));
         Assert.Equal(withOtherHandler ? 2L : 1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_fails'"));
         Assert.True(await server.ScalarAsync<bool>("SELECT resolved_at IS NOT NULL FROM stripe_event_failures WHERE event_id = 'evt_writer_fails'"));
+        Assert.Equal(1, writer.Completions);
+    }
+
+    [Fact]
+    public async Task Redeliveries_of_a_writer_only_event_are_duplicates_that_write_nothing()
+    {
+        var writer = new TestWriter(failFirstAttempts: 0);
+        await using var server = await StartAsync(writer);
+        var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_twice"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.PostSignedAsync(body)));
+
+        var duplicates = 0;
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            duplicates += (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean() ? 1 : 0;
+            response.Dispose();
+        }
+
+        Assert.Equal(7, duplicates);
+        Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_twice'"));
         Assert.Equal(1, writer.Completions);
     }
 
@@ -124,7 +147,9 @@ public class WriterHandlerTests
         public Action? AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
         {
             var handlerName = Interlocked.Increment(ref _attempts) <= failFirstAttempts ? null : nameof(TestWriter);
-            var command = new NpgsqlBatchCommand("INSERT INTO test_side_effects (event_id, handler) VALUES ($1, $2)");
+            // Guarded as the contract asks: alone, a writer's statements run in the claim's batch, duplicate or not.
+            var command = new NpgsqlBatchCommand(
+                $"INSERT INTO test_side_effects (event_id, handler) SELECT $1, $2 WHERE {EventClaimStore.ClaimedByThisTransaction("$1")}");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stripeEvent.Id });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)handlerName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             batch.BatchCommands.Add(command);

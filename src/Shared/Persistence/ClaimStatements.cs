@@ -1,0 +1,8 @@
+using Npgsql;
+
+namespace StripeWebhooks.Persistence;
+
+/// <summary>The claim's statements in a batch (<see cref="EventClaimStore.AddClaim"/>), to read once it has run.</summary>
+/// <param name="Claim">The claim INSERT: one row affected when this delivery claimed the event.</param>
+/// <param name="Purges">Whether the batch also purges expired claims (its result comes second).</param>
+internal readonly record struct ClaimStatements(NpgsqlBatchCommand Claim, bool Purges);
