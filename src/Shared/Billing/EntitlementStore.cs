@@ -180,12 +180,15 @@ internal static class EntitlementStore
         return command;
     }
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    // Typed parameters: no boxing, and Npgsql finds the converter from T instead of from each value's runtime
+    // type. A null TypedValue is sent as NULL (nullable value types since Npgsql 8); the explicit NpgsqlDbType
+    // keeps every parameter typed as before, nulls included, so the statements' parameter types do not change.
+    private static NpgsqlParameter<string> Text(string? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
 
-    private static NpgsqlParameter TextArray(string[]? values) =>
-        new() { Value = values ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+    private static NpgsqlParameter<string[]> TextArray(string[]? values) =>
+        new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
-    private static NpgsqlParameter Time(DateTimeOffset? value) => new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    private static NpgsqlParameter<DateTimeOffset?> Time(DateTimeOffset? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
-    private static NpgsqlParameter Bool(bool? value) => new() { Value = value ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean };
+    private static NpgsqlParameter<bool?> Bool(bool? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Boolean };
 }

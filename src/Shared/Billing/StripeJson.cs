@@ -3,7 +3,11 @@ using System.Text.Json;
 namespace StripeWebhooks.Billing;
 
 /// <summary>Reads the few fields the billing handlers need from <c>data.object</c>, in either API shape.</summary>
-/// <remarks>Error messages name fields, never their values: they reach the logs and the failure ledger.</remarks>
+/// <remarks>
+/// Error messages name fields, never their values: they reach the logs and the failure ledger. Invoices and
+/// checkout sessions are read from a <see cref="JsonDocument"/>; subscriptions, most deliveries, forward only
+/// (<see cref="StripeJsonReader"/>) under the same rules.
+/// </remarks>
 internal static class StripeJson
 {
     /// <summary>Parses <c>data.object</c> in place (no copy); dispose the document before the event's buffer goes.</summary>
@@ -11,14 +15,14 @@ internal static class StripeJson
     {
         if (dataObject.IsEmpty)
         {
-            throw new InvalidDataException($"The event has no data.object (expected a {objectKind}).");
+            throw NoDataObject(objectKind);
         }
 
         var document = JsonDocument.Parse(dataObject);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new InvalidDataException($"data.object is not a JSON object (expected a {objectKind}).");
+            throw NotAnObject(objectKind);
         }
 
         return document;
@@ -26,7 +30,7 @@ internal static class StripeJson
 
     /// <summary>The object's own <c>id</c>; an object without one is not something Stripe sends.</summary>
     public static string RequiredId(JsonElement element, string objectKind) =>
-        String(element, "id") is { Length: > 0 } id ? id : throw new InvalidDataException($"The {objectKind} in data.object has no id.");
+        String(element, "id") is { Length: > 0 } id ? id : throw NoId(objectKind);
 
     /// <summary>A string property; null when absent, null, or not a string.</summary>
     public static string? String(JsonElement element, string property) =>
@@ -56,26 +60,16 @@ internal static class StripeJson
             ? value
             : default;
 
-    /// <summary>A Unix-seconds timestamp; null when absent or null.</summary>
-    public static DateTimeOffset? UnixTime(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number
-            ? DateTimeOffset.FromUnixTimeSeconds(value.GetInt64())
-            : null;
-
-    /// <summary>A boolean; false when absent or null.</summary>
-    public static bool Boolean(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
-
     /// <summary><c>metadata[key]</c> when it is a non-empty string.</summary>
     public static string? Metadata(JsonElement element, string key) =>
         String(Object(element, "metadata"), key) is { Length: > 0 } value ? value : null;
 
-    /// <summary>The elements of a list object's <c>data</c> array (<c>{"object":"list","data":[...]}</c>).</summary>
-    public static IEnumerable<JsonElement> ListData(JsonElement element, string property)
-    {
-        var list = Object(element, property);
-        return list.ValueKind == JsonValueKind.Object && list.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
-            ? data.EnumerateArray()
-            : [];
-    }
+    /// <summary>The event carries no <c>data.object</c> at all.</summary>
+    public static InvalidDataException NoDataObject(string objectKind) => new($"The event has no data.object (expected a {objectKind}).");
+
+    /// <summary><c>data.object</c> is JSON, but an array or a single value.</summary>
+    public static InvalidDataException NotAnObject(string objectKind) => new($"data.object is not a JSON object (expected a {objectKind}).");
+
+    /// <summary>The object has no usable <c>id</c>.</summary>
+    public static InvalidDataException NoId(string objectKind) => new($"The {objectKind} in data.object has no id.");
 }

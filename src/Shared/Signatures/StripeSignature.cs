@@ -17,11 +17,22 @@ public static class StripeSignature
         timestamp.TryFormat(prefix, out var written, default, CultureInfo.InvariantCulture);
         prefix[written++] = (byte)'.';
 
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secretUtf8);
-        hmac.AppendData(prefix[..written]);
-        hmac.AppendData(body);
-        Span<byte> mac = stackalloc byte[32];
-        hmac.GetHashAndReset(mac);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var hmac = KeyedHmacCache.Take(secretUtf8);
+        try
+        {
+            hmac.AppendData(prefix[..written]);
+            hmac.AppendData(body);
+            hmac.GetHashAndReset(mac);
+        }
+        catch
+        {
+            // Never cache an HMAC that may hold part of a body: the next request's MAC would be wrong.
+            hmac.Dispose();
+            throw;
+        }
+
+        KeyedHmacCache.Return(secretUtf8, hmac);
         Convert.TryToHexStringLower(mac, hexDestination, out _);
     }
 

@@ -120,6 +120,20 @@ public class EntitlementHandlerTests
     }
 
     [Fact]
+    public async Task An_invoice_stores_nothing_for_what_it_does_not_say()
+    {
+        await using var server = await WebhookTestServer.StartAsync();
+        await DeliverAsync(server, Invoice("invoice.payment_failed", "evt_failed", T0));
+
+        // The invoice's change has no user, tier, price, period end or cancel_at_period_end: they go as NULL.
+        Assert.True(await server.ScalarAsync<bool>("""
+            SELECT user_id IS NULL AND tier IS NULL AND price_id IS NULL AND current_period_end IS NULL
+                AND details_event_created IS NULL AND cancel_at_period_end = FALSE AND status = 'past_due'
+            FROM stripe_subscriptions WHERE subscription_id = 'sub_test0001'
+            """));
+    }
+
+    [Fact]
     public async Task The_user_id_in_subscription_metadata_honours_the_configured_key()
     {
         await using var server = await WebhookTestServer.StartAsync(settings: new Dictionary<string, string?> { ["Billing__UserIdMetadataKey"] = "account" });

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using StripeWebhooks.Signatures;
+
+namespace StripeWebhooks.Tests.Signatures;
+
+/// <summary>The signer reuses keyed HMACs per thread: each signature must still be the MAC of its own secret and body alone.</summary>
+public class StripeSignatureTests
+{
+    private const long Now = 1_700_000_000;
+
+    [Fact]
+    public void Interleaved_secrets_each_sign_with_their_own_key_also_beyond_what_a_thread_keeps()
+    {
+        var secrets = Enumerable.Range(0, 6).Select(i => "whsec_interleaved_" + i).ToArray();
+
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var secret in secrets.Concat(secrets.Reverse()))
+            {
+                var body = Encoding.UTF8.GetBytes($$"""{"id":"evt_{{round}}","secret":"{{secret}}"}""");
+                Assert.Equal(Reference(secret, Now + round, body), StripeSignature.ComputeV1(secret, Now + round, body));
+            }
+        }
+    }
+
+    [Fact]
+    public void Signing_on_many_threads_at_once_gives_every_body_its_own_signature()
+    {
+        string[] secrets = ["whsec_thread_a", "whsec_thread_b", "whsec_thread_c"];
+
+        var mismatches = 0;
+        Parallel.For(0, 3_000, i =>
+        {
+            var secret = secrets[i % secrets.Length];
+            var body = Encoding.UTF8.GetBytes(new string('x', i % 700) + i);
+            if (StripeSignature.ComputeV1(secret, Now + i, body) != Reference(secret, Now + i, body))
+            {
+                Interlocked.Increment(ref mismatches);
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
+
+    /// <summary>The v1 signature from scratch: one-shot HMAC-SHA256 over <c>"{t}." + body</c>.</summary>
+    private static string Reference(string secret, long timestamp, byte[] body)
+    {
+        byte[] signedPayload = [.. Encoding.ASCII.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + "."), .. body];
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signedPayload));
+    }
+}
