@@ -32,15 +32,17 @@ internal static class LoadScenario
 
         var servePid = arguments.Int("serve-pid", 0);
         var postgresPid = arguments.Int("postgres-pid", 0);
-        var (serveBefore, postgresBefore) = (ProcessCpu.Seconds(servePid), ProcessCpu.ClusterSeconds(postgresPid));
+        var (serveBefore, postgresBefore, generatorBefore) =
+            (ProcessCpu.Seconds(servePid), ProcessCpu.ClusterSeconds(postgresPid), ProcessCpu.Seconds(Environment.ProcessId));
         var result = LoadRunner.Run(connections, deliveries);
         var serveMs = (ProcessCpu.Seconds(servePid) - serveBefore) * 1000 / deliveries.Length;
         var postgresMs = (ProcessCpu.ClusterSeconds(postgresPid) - postgresBefore) * 1000 / deliveries.Length;
+        var generatorMs = (ProcessCpu.Seconds(Environment.ProcessId) - generatorBefore) * 1000 / deliveries.Length;
         var errors = result.Count(s => s.Status != 200);
         var duplicates = result.Count(s => s.Duplicate);
         var redeliveries = result.Count(s => s.Redelivery);
         Console.WriteLine(Invariant(
-            $"webhooks: webhooks_per_s={result.DeliveriesPerSecond:F0} seconds={result.Seconds:F2} serve_cpu_ms={serveMs:F3} postgres_cpu_ms={postgresMs:F3} processed={result.Samples.Count - duplicates - errors} duplicates={duplicates} errors={errors}"));
+            $"webhooks: webhooks_per_s={result.DeliveriesPerSecond:F0} seconds={result.Seconds:F2} serve_cpu_ms={serveMs:F3} postgres_cpu_ms={postgresMs:F3} generator_cpu_ms={generatorMs:F3} processed={result.Samples.Count - duplicates - errors} duplicates={duplicates} errors={errors}"));
         Console.WriteLine("latency: " + result.LatencyLine() + Invariant($" generator_gc_pause_ms={result.GeneratorGcPause.TotalMilliseconds:F0}"));
         if (arguments.Int("timeline-ms", 0) is > 0 and var sliceMs)
         {
