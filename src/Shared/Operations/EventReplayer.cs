@@ -97,11 +97,8 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
             return true;
         }
 
-        await using var claim = new NpgsqlCommand("""
-            INSERT INTO processed_stripe_events (event_id, event_type, event_created, livemode)
-            VALUES ($1, $2, $3, $4)
-            ON CONFLICT (event_id) DO NOTHING
-            """, connection, transaction);
+        // The same claim a delivery makes, so a delivery arriving meanwhile waits on it (and vice versa).
+        await using var claim = new NpgsqlCommand(EventClaimStore.ClaimSql, connection, transaction);
         claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
         claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stripeEvent.Type });
         claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = stripeEvent.Created });
