@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StripeWebhooks.Development;
 using StripeWebhooks.Operations;
 using StripeWebhooks.Processing;
+using StripeWebhooks.Tests.Billing;
 using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Operations;
@@ -68,6 +69,32 @@ public class PermanentFailureAndReplayTests
         Assert.Equal(4, handler.Invocations);
 
         Assert.Equal(ReplayOutcome.NotFound, (await replayer.ReplayAsync("evt_replay", dryRun: false, CancellationToken.None)).Outcome);
+    }
+
+    // The built-in handlers' statements are guarded by the claim (ClaimedByThisTransaction); a replay un-parks the
+    // claim in its own transaction, so they must apply there too.
+    [Fact]
+    public async Task Replay_applies_the_built_in_entitlement_handlers()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await RecordingHandler.CreateTableAsync(connectionString);
+        var failing = new FailingHandler(failures: 3, "customer.subscription.updated");
+        await using var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(failing),
+            new Dictionary<string, string?> { ["Webhooks__MaxAttempts"] = "3" }, connectionString);
+        var body = SampleEvents.ToBytes(BillingEvents.Subscription("customer.subscription.updated", "evt_replay_billing", created: 1_760_000_000));
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            using var response = await server.PostSignedAsync(body);
+        }
+
+        Assert.Equal("failed_permanent", await server.ScalarAsync<string>("SELECT outcome FROM processed_stripe_events WHERE event_id = 'evt_replay_billing'"));
+        Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM stripe_subscriptions"));
+
+        var result = await server.Services.GetRequiredService<EventReplayer>().ReplayAsync("evt_replay_billing", dryRun: false, CancellationToken.None);
+
+        Assert.Equal(ReplayOutcome.Replayed, result.Outcome);
+        Assert.Equal("evt_replay_billing", await server.ScalarAsync<string>("SELECT last_event_id FROM stripe_subscriptions"));
+        Assert.Equal("pro", await server.ScalarAsync<string>("SELECT tier FROM stripe_subscriptions"));
     }
 
     [Fact]
