@@ -7,7 +7,8 @@ namespace StripeWebhooks.Processing;
 /// <summary>
 /// A handler whose side effects are writes it can state before any of them runs (no result it must act on).
 /// The processor sends them in a round trip it makes anyway: when every handler of a type is a writer, in the
-/// claim's own batch (BEGIN, claim, writes, COMMIT: one round trip per delivery); otherwise with the COMMIT.
+/// claim's own batch (BEGIN, claim, writes, COMMIT: one round trip per delivery); otherwise just before the next
+/// handler that is not a writer runs, or with the COMMIT.
 /// </summary>
 /// <remarks>
 /// In the claim's batch the statements run before anyone knows whether the claim succeeded, so each must change
