@@ -47,85 +47,92 @@ public sealed partial class StripeEventProcessor(
                 return await ClaimAndWriteAsync(connection, stripeEvent, eventHandlers, cancellationToken);
             }
 
-            // Disposing an uncommitted transaction rolls it back: every early return below undoes the claim.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            try
-            {
-                var claim = await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken);
-                metrics.Purged(claim.Purged, "opportunistic");
-                if (!claim.Claimed)
-                {
-                    // The opportunistic purge in the same batch still deserves its commit.
-                    await transaction.CommitAsync(cancellationToken);
-                    return new ProcessingResult(ProcessingOutcome.Duplicate);
-                }
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
-            {
-                return new ProcessingResult(ProcessingOutcome.InFlight);
-            }
-            catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
-            {
-                LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-                return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
-            }
-
-            var started = Stopwatch.GetTimestamp();
-
-            // Writers' statements wait here and go with the COMMIT: one round trip for the claim, one for the rest.
-            await using var writes = new NpgsqlBatch(connection, transaction);
-            List<Action>? afterCommit = null;
-            try
-            {
-                foreach (var handler in eventHandlers)
-                {
-                    if (handler is IStripeEventWriter writer)
-                    {
-                        if (writer.AddCommands(stripeEvent, writes) is { } completed)
-                        {
-                            (afterCommit ??= []).Add(completed);
-                        }
-
-                        continue;
-                    }
-
-                    // Keep the order handlers were registered in: earlier writers' statements run first.
-                    if (writes.BatchCommands.Count > 0)
-                    {
-                        await writes.ExecuteNonQueryAsync(cancellationToken);
-                        writes.BatchCommands.Clear();
-                    }
-
-                    await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
-                }
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
-            }
-
-            // A failing statement makes Postgres skip the rest of the batch, COMMIT included: the transaction is
-            // still open (failed) and FailAsync rolls back to the savepoint, as for a handler that threw.
-            writes.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
-            try
-            {
-                await writes.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
-            {
-                // Unknown whether COMMIT landed; Stripe's retry finds either the claim or nothing.
-                LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-                return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
-            }
-            catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
-            }
-
-            metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
-            afterCommit?.ForEach(completed => completed());
-            return new ProcessingResult(ProcessingOutcome.Processed);
+            return await ClaimAndHandleAsync(connection, stripeEvent, eventHandlers, cancellationToken);
         }
+    }
+
+    /// <summary>A type an application handler reads: the claim's round trip, then the handlers in the same transaction.</summary>
+    private async Task<ProcessingResult> ClaimAndHandleAsync(NpgsqlConnection connection, StripeEvent stripeEvent,
+        IReadOnlyList<IStripeEventHandler> eventHandlers, CancellationToken cancellationToken)
+    {
+        // Disposing an uncommitted transaction rolls it back: every early return below undoes the claim.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var claim = await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken);
+            metrics.Purged(claim.Purged, "opportunistic");
+            if (!claim.Claimed)
+            {
+                // The opportunistic purge in the same batch still deserves its commit.
+                await transaction.CommitAsync(cancellationToken);
+                return new ProcessingResult(ProcessingOutcome.Duplicate);
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return new ProcessingResult(ProcessingOutcome.InFlight);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+
+        // Writers' statements wait here: sent just before the next handler that is not a writer, or with the COMMIT.
+        await using var writes = new NpgsqlBatch(connection, transaction);
+        List<Action>? afterCommit = null;
+        try
+        {
+            foreach (var handler in eventHandlers)
+            {
+                if (handler is IStripeEventWriter writer)
+                {
+                    if (writer.AddCommands(stripeEvent, writes) is { } completed)
+                    {
+                        (afterCommit ??= []).Add(completed);
+                    }
+
+                    continue;
+                }
+
+                // Keep the order handlers were registered in: earlier writers' statements run first.
+                if (writes.BatchCommands.Count > 0)
+                {
+                    await writes.ExecuteNonQueryAsync(cancellationToken);
+                    writes.BatchCommands.Clear();
+                }
+
+                await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
+        }
+
+        // A failing statement makes Postgres skip the rest of the batch, COMMIT included: the transaction is
+        // still open (failed) and FailAsync rolls back to the savepoint, as for a handler that threw.
+        writes.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
+        try
+        {
+            await writes.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            // Unknown whether COMMIT landed; Stripe's retry finds either the claim or nothing.
+            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+        }
+        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
+        }
+
+        metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
+        afterCommit?.ForEach(completed => completed());
+        return new ProcessingResult(ProcessingOutcome.Processed);
     }
 
     /// <summary>Every handler of the type is an <see cref="IStripeEventWriter"/> (the built-in ones): one round trip.</summary>
