@@ -3,6 +3,7 @@ using NpgsqlTypes;
 using StripeWebhooks.Events;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
+using static StripeWebhooks.Persistence.SqlCommands;
 
 namespace StripeWebhooks.Billing;
 
@@ -172,23 +173,4 @@ internal static class EntitlementStore
             WHEN 'past_due' THEN 3 WHEN 'paused' THEN 3 WHEN 'unpaid' THEN 4
             WHEN 'canceled' THEN 5 WHEN 'incomplete_expired' THEN 5 ELSE -1 END
         """;
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    // Typed parameters: no boxing, and Npgsql finds the converter from T instead of from each value's runtime
-    // type. A null TypedValue is sent as NULL (nullable value types since Npgsql 8); the explicit NpgsqlDbType
-    // keeps every parameter typed as before, nulls included, so the statements' parameter types do not change.
-    private static NpgsqlParameter<string> Text(string? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter<string[]> TextArray(string[]? values) =>
-        new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-
-    private static NpgsqlParameter<DateTimeOffset?> Time(DateTimeOffset? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
-
-    private static NpgsqlParameter<bool?> Bool(bool? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Boolean };
 }

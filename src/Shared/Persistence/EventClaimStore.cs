@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
+using static StripeWebhooks.Persistence.SqlCommands;
 
 namespace StripeWebhooks.Persistence;
 
@@ -91,19 +92,10 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     /// commits on its own (Postgres runs it as one implicit transaction) and takes no savepoint.
     /// </summary>
     /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
-    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, CancellationToken cancellationToken) =>
-        await TryClaimAsync(connection, stripeEvent, transaction is null ? ClaimScope.Alone : ClaimScope.InTransaction, transaction, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="TryClaimAsync(NpgsqlConnection, NpgsqlTransaction?, StripeEvent, CancellationToken)"/>, with
-    /// <see cref="ClaimScope.BeginsTransaction"/> also opening the transaction the handlers then run in (the caller
-    /// ends it with COMMIT or ROLLBACK; a connection returned to the pool with it open is rolled back).
-    /// </summary>
-    internal async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, StripeEvent stripeEvent, ClaimScope scope,
-        NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var claim = AddClaim(batch, stripeEvent, scope);
+        var claim = AddClaim(batch, stripeEvent, transaction is null ? ClaimScope.Alone : ClaimScope.InTransaction);
         return await ExecuteAsync(batch, claim, cancellationToken);
     }
 
@@ -231,15 +223,4 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             seen = previous;
         }
     }
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter<int> Int(int value) => new() { TypedValue = value };
 }
