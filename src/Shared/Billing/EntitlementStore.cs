@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using StripeWebhooks.Events;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
