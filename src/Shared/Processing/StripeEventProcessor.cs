@@ -36,18 +36,18 @@ public sealed partial class StripeEventProcessor(
 
         await using (connection)
         {
-            var eventHandlers = handlers.For(stripeEvent.Type);
-            if (eventHandlers.Count == 0)
+            var eventHandlers = handlers.Lookup(stripeEvent.Type);
+            if (eventHandlers.All.Length == 0)
             {
                 return await AcknowledgeAsync(connection, stripeEvent, cancellationToken);
             }
 
-            if (handlers.OnlyWriters(stripeEvent.Type))
+            if (eventHandlers.Writers is { } writers)
             {
-                return await ClaimAndWriteAsync(connection, stripeEvent, eventHandlers, cancellationToken);
+                return await ClaimAndWriteAsync(connection, stripeEvent, writers, cancellationToken);
             }
 
-            return await ClaimAndHandleAsync(connection, stripeEvent, eventHandlers, cancellationToken);
+            return await ClaimAndHandleAsync(connection, stripeEvent, eventHandlers.All, cancellationToken);
         }
     }
 
@@ -68,32 +68,23 @@ public sealed partial class StripeEventProcessor(
                 return new ProcessingResult(ProcessingOutcome.Duplicate);
             }
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (Exception ex) when (ClaimFailure(ex, cancellationToken) is { } outcome)
         {
-            return new ProcessingResult(ProcessingOutcome.InFlight);
-        }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
-        {
-            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+            return Unfinished(outcome, ex, stripeEvent);
         }
 
         var started = Stopwatch.GetTimestamp();
 
         // Writers' statements wait here: sent just before the next handler that is not a writer, or with the COMMIT.
         await using var writes = new NpgsqlBatch(connection, transaction);
-        List<Action>? afterCommit = null;
+        Action? afterCommit = null;
         try
         {
             foreach (var handler in eventHandlers)
             {
                 if (handler is IStripeEventWriter writer)
                 {
-                    if (writer.AddCommands(stripeEvent, writes) is { } completed)
-                    {
-                        (afterCommit ??= []).Add(completed);
-                    }
-
+                    afterCommit += writer.AddCommands(stripeEvent, writes);
                     continue;
                 }
 
@@ -131,7 +122,7 @@ public sealed partial class StripeEventProcessor(
         }
 
         metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
-        afterCommit?.ForEach(completed => completed());
+        afterCommit?.Invoke();
         return new ProcessingResult(ProcessingOutcome.Processed);
     }
 
@@ -144,22 +135,19 @@ public sealed partial class StripeEventProcessor(
     /// for <see cref="FailAsync"/> to roll back to the savepoint the claim batch took before them.
     /// </remarks>
     private async Task<ProcessingResult> ClaimAndWriteAsync(NpgsqlConnection connection, StripeEvent stripeEvent,
-        IReadOnlyList<IStripeEventHandler> writers, CancellationToken cancellationToken)
+        IStripeEventWriter[] writers, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var batch = new NpgsqlBatch(connection);
         var claimStatements = claims.AddClaim(batch, stripeEvent, ClaimScope.BeginsTransaction);
         var firstWrite = batch.BatchCommands.Count;
-        List<Action>? afterCommit = null;
+        Action? afterCommit = null;
         Exception? refused = null;
         try
         {
             foreach (var writer in writers)
             {
-                if (((IStripeEventWriter)writer).AddCommands(stripeEvent, batch) is { } completed)
-                {
-                    (afterCommit ??= []).Add(completed);
-                }
+                afterCommit += writer.AddCommands(stripeEvent, batch);
             }
 
             batch.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
@@ -185,15 +173,9 @@ public sealed partial class StripeEventProcessor(
             // savepoint failed: a writer's (or COMMIT). Npgsql does not say which statement of a batch failed.
             return await FailAsync(stripeEvent, connection, transaction: null, ex, cancellationToken);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (Exception ex) when (ClaimFailure(ex, cancellationToken) is { } outcome)
         {
-            return new ProcessingResult(ProcessingOutcome.InFlight);
-        }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
-        {
-            // Unknown whether COMMIT landed; Stripe's retry finds either the claim or nothing.
-            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+            return Unfinished(outcome, ex, stripeEvent);
         }
 
         metrics.Purged(claim.Purged, "opportunistic");
@@ -214,7 +196,7 @@ public sealed partial class StripeEventProcessor(
         }
 
         metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
-        afterCommit?.ForEach(completed => completed());
+        afterCommit?.Invoke();
         return new ProcessingResult(ProcessingOutcome.Processed);
     }
 
@@ -232,15 +214,9 @@ public sealed partial class StripeEventProcessor(
             metrics.Purged(claim.Purged, "opportunistic");
             return new ProcessingResult(claim.Claimed ? ProcessingOutcome.Processed : ProcessingOutcome.Duplicate);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (Exception ex) when (ClaimFailure(ex, cancellationToken) is { } outcome)
         {
-            return new ProcessingResult(ProcessingOutcome.InFlight);
-        }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
-        {
-            // Unknown whether the batch committed; Stripe's retry finds either the claim or nothing.
-            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+            return Unfinished(outcome, ex, stripeEvent);
         }
     }
 
@@ -307,6 +283,28 @@ public sealed partial class StripeEventProcessor(
         {
             // A broken connection has already lost the transaction; nothing was committed.
         }
+    }
+
+    /// <summary>
+    /// How a claim round trip that threw ends: a duplicate held the claim past the lock timeout (409), or Postgres
+    /// could not be reached (503; unknown whether a batch that ended with COMMIT committed, Stripe's retry finds
+    /// either the claim or nothing). Null for anything else, which propagates.
+    /// </summary>
+    private static ProcessingOutcome? ClaimFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } => ProcessingOutcome.InFlight,
+        _ when IsUnavailable(ex, cancellationToken) => ProcessingOutcome.DatabaseUnavailable,
+        _ => null,
+    };
+
+    private ProcessingResult Unfinished(ProcessingOutcome outcome, Exception ex, StripeEvent stripeEvent)
+    {
+        if (outcome == ProcessingOutcome.DatabaseUnavailable)
+        {
+            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
+        }
+
+        return new ProcessingResult(outcome);
     }
 
     /// <summary>True for failures to reach Postgres (as opposed to errors Postgres reported).</summary>
