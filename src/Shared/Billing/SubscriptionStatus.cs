@@ -1,6 +1,6 @@
 namespace StripeWebhooks.Billing;
 
-/// <summary>Stripe's subscription statuses, and the two rules the handlers apply to them.</summary>
+/// <summary>Stripe's subscription statuses, and the rule the handlers apply to them.</summary>
 public static class SubscriptionStatus
 {
     public const string Incomplete = "incomplete";
@@ -17,7 +17,4 @@ public static class SubscriptionStatus
     /// past_due is Stripe's grace period while it retries the payment.
     /// </summary>
     public static bool GrantsTier(string? status) => status is Active or Trialing or PastDue;
-
-    /// <summary>Statuses a subscription never leaves: Stripe never revives a canceled or expired subscription.</summary>
-    public static bool IsTerminal(string? status) => status is Canceled or IncompleteExpired;
 }

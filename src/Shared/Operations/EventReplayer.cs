@@ -78,7 +78,8 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
 
     private static async Task ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string eventId, CancellationToken cancellationToken)
     {
-        await using var resolve = new NpgsqlCommand("UPDATE stripe_event_failures SET resolved_at = now(), payload = NULL WHERE event_id = $1", connection, transaction);
+        // The statement a delivery uses: it resolves only once the claim says 'processed' (never a still-parked event).
+        await using var resolve = new NpgsqlCommand(EventClaimStore.ResolveFailureSql, connection, transaction);
         resolve.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
         await resolve.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -4,7 +4,11 @@ using StripeWebhooks.Events;
 
 namespace StripeWebhooks.Persistence;
 
-/// <summary>The failure ledger (<c>stripe_event_failures</c>): one row per failing event, written outside the attempt's transaction.</summary>
+/// <summary>
+/// The failure ledger (<c>stripe_event_failures</c>): one row per failing event. A delivery writes it in the claim's
+/// own transaction after rolling back to the savepoint (<see cref="EventClaimStore.RecordFailureAsync"/>), so it
+/// survives the handlers' rollback; a failed replay writes it in a transaction of its own.
+/// </summary>
 public static class FailureLedger
 {
     /// <summary>Longest error text kept; enough for a type and message, never a payload dump.</summary>
