@@ -12,6 +12,8 @@ public sealed partial class ScheduledPurgeService(
     TimeProvider clock,
     ILogger<ScheduledPurgeService> logger) : BackgroundService
 {
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var schedule = CrontabSchedule.Parse(options.Value.Schedule);
@@ -20,11 +22,17 @@ public sealed partial class ScheduledPurgeService(
             var now = clock.GetUtcNow();
             if (schedule.GetNextOccurrence(now) is not { } next)
             {
+                LogNeverAgain(logger, options.Value.Schedule);
                 return;
             }
 
             LogNextRun(logger, next);
-            await Task.Delay(next - now, clock, stoppingToken);
+            // Task.Delay refuses waits past ~49 days (a quarterly or yearly schedule): wait in steps, re-reading the clock.
+            for (var wait = next - now; wait > TimeSpan.Zero; wait = next - clock.GetUtcNow())
+            {
+                await Task.Delay(wait < LongestWait ? wait : LongestWait, clock, stoppingToken);
+            }
+
             try
             {
                 await purger.PurgeExpiredAsync(stoppingToken);
@@ -39,6 +47,9 @@ public sealed partial class ScheduledPurgeService(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Next retention purge at {Next:o}")]
     private static partial void LogNextRun(ILogger logger, DateTimeOffset next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PurgeSchedule {Schedule} has no future occurrence; the scheduled retention purge stops")]
+    private static partial void LogNeverAgain(ILogger logger, string schedule);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retention purge failed; retrying at the next scheduled time")]
     private static partial void LogPurgeFailed(ILogger logger, Exception exception);
