@@ -62,17 +62,17 @@ public static class StripeEventParser
                 continue;
             }
 
-            var property = reader.ValueSpan.Length <= 16 ? reader.GetString() : null;
+            var field = Classify(ref reader);
             reader.Read();
-            switch (property)
+            switch (field)
             {
-                case "id": id = ReadString(ref reader); break;
-                case "object": objectKind = ReadString(ref reader); break;
-                case "type": type = ReadString(ref reader); break;
-                case "created": created = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null; break;
-                case "livemode": livemode = reader.TokenType == JsonTokenType.True; break;
-                case "api_version": apiVersion = ReadString(ref reader); break;
-                case "account": account = ReadString(ref reader); break;
+                case EnvelopeField.Id: id = ReadString(ref reader); break;
+                case EnvelopeField.Object: objectKind = ReadString(ref reader); break;
+                case EnvelopeField.Type: type = ReadString(ref reader); break;
+                case EnvelopeField.Created: created = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null; break;
+                case EnvelopeField.Livemode: livemode = reader.TokenType == JsonTokenType.True; break;
+                case EnvelopeField.ApiVersion: apiVersion = ReadString(ref reader); break;
+                case EnvelopeField.Account: account = ReadString(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
@@ -93,6 +93,19 @@ public static class StripeEventParser
             apiVersion, account, dataObject, payload);
         return true;
     }
+
+    private enum EnvelopeField { Other, Id, Object, Type, Created, Livemode, ApiVersion, Account }
+
+    // Compares the property name in place (escaped names included) instead of allocating a string per property.
+    private static EnvelopeField Classify(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("id"u8) ? EnvelopeField.Id
+        : reader.ValueTextEquals("object"u8) ? EnvelopeField.Object
+        : reader.ValueTextEquals("type"u8) ? EnvelopeField.Type
+        : reader.ValueTextEquals("created"u8) ? EnvelopeField.Created
+        : reader.ValueTextEquals("livemode"u8) ? EnvelopeField.Livemode
+        : reader.ValueTextEquals("api_version"u8) ? EnvelopeField.ApiVersion
+        : reader.ValueTextEquals("account"u8) ? EnvelopeField.Account
+        : EnvelopeField.Other;
 
     private static string? Validate(string? id, string? type, string? objectKind, ReadOnlyMemory<byte> dataObject)
     {
