@@ -40,13 +40,9 @@ internal sealed class RequestBody : IDisposable
         {
             while (true)
             {
+                // Full but within the limit (a read past the limit ends the loop below): grow.
                 if (length == buffer.Length)
                 {
-                    if (length > maxBytes)
-                    {
-                        break;
-                    }
-
                     var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);

@@ -61,10 +61,9 @@ public sealed partial class StripeWebhookEndpoint(
         LogDelivery(logger, stripeEvent.Id, stripeEvent.Type, result.Outcome, verification.SecretIndex, elapsedMs);
         return result.Outcome switch
         {
-            ProcessingOutcome.Processed => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
+            // Parked (FailedPermanent): Stripe must stop retrying; the ledger keeps the payload for `webhooks replay`.
+            ProcessingOutcome.Processed or ProcessingOutcome.FailedPermanent => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
             ProcessingOutcome.Duplicate => WebhookResponses.Accepted(stripeEvent.Id, duplicate: true),
-            // Parked: Stripe must stop retrying; the ledger keeps the payload for `webhooks replay`.
-            ProcessingOutcome.FailedPermanent => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
             ProcessingOutcome.InFlight => WebhookResponses.Error(StatusCodes.Status409Conflict, "event_in_flight",
                 "Another delivery of this event is still being processed; retry later.", stripeEvent.Id),
             ProcessingOutcome.Failed => WebhookResponses.Error(StatusCodes.Status500InternalServerError, "processing_failed",

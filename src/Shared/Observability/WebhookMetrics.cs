@@ -48,8 +48,14 @@ public sealed class WebhookMetrics : IDisposable
         }
     }
 
-    public void SecretMatched(int index) =>
-        _secretMatches.Add(1, new KeyValuePair<string, object?>("secret_index", index));
+    public void SecretMatched(int index)
+    {
+        // Every verified request: box the index only when someone listens.
+        if (_secretMatches.Enabled)
+        {
+            _secretMatches.Add(1, new KeyValuePair<string, object?>("secret_index", index));
+        }
+    }
 
     /// <summary>The outcome's name as used in metrics and logs (snake_case).</summary>
     public static string OutcomeName(ProcessingOutcome outcome) => outcome switch
