@@ -33,8 +33,6 @@ public sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>Starts serve and waits until it prints its endpoint (the private Postgres may take a few seconds).</summary>
     public static async Task<ServeProcess> StartAsync(IDictionary<string, string?> environment, int? port = null)
     {

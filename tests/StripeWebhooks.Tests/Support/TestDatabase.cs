@@ -33,9 +33,6 @@ public static class TestDatabase
         return WithDatabase(server.AdminConnectionString, name);
     }
 
-    /// <summary>The private server, when the tests started one (null with <c>WEBHOOKS_TEST_DATABASE</c>).</summary>
-    public static async Task<LocalPostgresServer?> PrivateServerAsync() => (await SharedServer.Value).Local;
-
     private static async Task<Server> StartAsync()
     {
         LocalPostgresServer? local = null;
@@ -64,11 +61,11 @@ public static class TestDatabase
         }
 
         NpgsqlConnection.ClearAllPools();
-        return new Server(admin, local);
+        return new Server(admin);
     }
 
     private static string WithDatabase(string connectionString, string database) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Database = database, Pooling = true, MaxPoolSize = 100 }.ConnectionString;
 
-    private sealed record Server(string AdminConnectionString, LocalPostgresServer? Local);
+    private sealed record Server(string AdminConnectionString);
 }
