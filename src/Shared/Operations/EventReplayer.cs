@@ -55,13 +55,14 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await transaction.RollbackAsync(cancellationToken);
+            var error = FailureLedger.Describe(ex);
             if (!dryRun)
             {
-                await using var ledger = await dataSource.OpenConnectionAsync(cancellationToken);
-                await FailureLedger.RecordReplayFailureAsync(ledger, stripeEvent, FailureLedger.Describe(ex), cancellationToken);
+                // The connection is free again once rolled back: the ledger write is its own transaction on it.
+                await FailureLedger.RecordReplayFailureAsync(connection, stripeEvent, error, cancellationToken);
             }
 
-            return new ReplayResult(ReplayOutcome.Failed, stripeEvent.Type, ran, [], FailureLedger.Describe(ex));
+            return new ReplayResult(ReplayOutcome.Failed, stripeEvent.Type, ran, [], error);
         }
 
         await ResolveAsync(connection, transaction, eventId, cancellationToken);
@@ -100,10 +101,7 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
 
         // The same claim a delivery makes, so a delivery arriving meanwhile waits on it (and vice versa).
         await using var claim = new NpgsqlCommand(EventClaimStore.ClaimSql, connection, transaction);
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId });
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stripeEvent.Type });
-        claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = stripeEvent.Created });
-        claim.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = stripeEvent.Livemode });
+        claim.Parameters.AddRange(EventClaimStore.ClaimParameters(stripeEvent));
         return await claim.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

@@ -132,9 +132,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             batch.BatchCommands.Add(Command(SetLockTimeoutSql, Text(_lockTimeoutMs)));
         }
 
-        var claim = Command(ClaimSql, Text(stripeEvent.Id), Text(stripeEvent.Type),
-            new NpgsqlParameter<DateTimeOffset> { TypedValue = stripeEvent.Created, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-            new NpgsqlParameter<bool> { TypedValue = stripeEvent.Livemode });
+        var claim = Command(ClaimSql, ClaimParameters(stripeEvent));
         batch.BatchCommands.Add(claim);
         if (handlersFollow)
         {
@@ -145,6 +143,10 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         batch.BatchCommands.Add(Command(ResolveFailureSql, Text(stripeEvent.Id)));
         return new ClaimStatements(claim, purge);
     }
+
+    /// <summary><see cref="ClaimSql"/>'s parameters for <paramref name="stripeEvent"/> (deliveries and replays claim alike).</summary>
+    internal static NpgsqlParameter[] ClaimParameters(StripeEvent stripeEvent) =>
+        [Text(stripeEvent.Id), Text(stripeEvent.Type), Time(stripeEvent.Created), Bool(stripeEvent.Livemode)];
 
     /// <summary>
     /// SQL that is true only in the transaction that claimed the event whose id <paramref name="eventIdParameter"/>
