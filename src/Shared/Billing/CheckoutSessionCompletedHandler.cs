@@ -26,7 +26,7 @@ public sealed partial class CheckoutSessionCompletedHandler(
     public IReadOnlyCollection<string> EventTypes { get; } = [Completed];
 
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        EntitlementStore.ExecuteAsync(this, stripeEvent, connection, transaction, cancellationToken);
+        StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 
     Action? IStripeEventWriter.AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
     {

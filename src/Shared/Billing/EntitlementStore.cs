@@ -1,14 +1,13 @@
 using Npgsql;
 using StripeWebhooks.Events;
 using StripeWebhooks.Persistence;
-using StripeWebhooks.Processing;
 using static StripeWebhooks.Persistence.SqlCommands;
 
 namespace StripeWebhooks.Billing;
 
 /// <summary>
 /// The SQL behind the entitlement handlers: <c>stripe_subscriptions</c>, <c>stripe_customers</c> and
-/// <c>billing_settings</c> (migration 0002). A handler's writes go through the claim's transaction, in the COMMIT's round trip.
+/// <c>billing_settings</c> (migration 0002). The handlers hand these statements to the processor (<see cref="Processing.IStripeEventWriter"/>), which sends them in the claim's transaction, guarded by the claim.
 /// </summary>
 /// <remarks>
 /// Ordering: a subscription row carries the <c>created</c> time and id of the event that last changed it
@@ -20,10 +19,9 @@ namespace StripeWebhooks.Billing;
 /// <para>
 /// Concurrency: the subscription is written by one <c>INSERT ... ON CONFLICT DO UPDATE</c>, which either
 /// inserts or locks the row and compares against its latest committed state (READ COMMITTED), so two
-/// events of one subscription apply one after the other and nobody changes the row before COMMIT. One
-/// statement instead of insert, lock and three updates: one row version per event, and the cheapest
-/// transaction issue 6's benchmark measures. Rows are always locked customers first, then subscriptions,
-/// so two events never wait on each other in opposite orders.
+/// events of one subscription apply one after the other and nobody changes the row before COMMIT; each event
+/// writes one row version. Rows are always locked customers first, then subscriptions, so two events never
+/// wait on each other in opposite orders.
 /// </para>
 /// </remarks>
 internal static class EntitlementStore
@@ -112,7 +110,7 @@ internal static class EntitlementStore
     {
         if (change is { CustomerId: { } customerId, UserId: { } userId })
         {
-            batch.BatchCommands.Add(Command(LinkCustomerSql, Text(customerId), Text(userId), Text(stripeEvent.Id), Time(stripeEvent.Created)));
+            AddCustomerLink(batch, stripeEvent, customerId, userId);
         }
 
         var upsert = Command(UpsertSubscriptionSql, Text(change.SubscriptionId), Text(change.CustomerId), Text(change.UserId),
@@ -127,7 +125,7 @@ internal static class EntitlementStore
     {
         if (session is { CustomerId: { } customerId, UserId: { } userId })
         {
-            batch.BatchCommands.Add(Command(LinkCustomerSql, Text(customerId), Text(userId), Text(stripeEvent.Id), Time(stripeEvent.Created)));
+            AddCustomerLink(batch, stripeEvent, customerId, userId);
         }
 
         if (session.SubscriptionId is { } subscriptionId)
@@ -136,19 +134,8 @@ internal static class EntitlementStore
         }
     }
 
-    /// <summary>Runs what <paramref name="writer"/> adds, in its own round trip (when a handler is called on its own).</summary>
-    public static async Task ExecuteAsync(IStripeEventWriter writer, StripeEvent stripeEvent, NpgsqlConnection connection,
-        NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var completed = writer.AddCommands(stripeEvent, batch);
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        completed?.Invoke();
-    }
+    private static void AddCustomerLink(NpgsqlBatch batch, StripeEvent stripeEvent, string customerId, string userId) =>
+        batch.BatchCommands.Add(Command(LinkCustomerSql, Text(customerId), Text(userId), Text(stripeEvent.Id), Time(stripeEvent.Created)));
 
     /// <summary>Stores <c>Billing__DefaultTier</c> where the <c>entitlements</c> view reads it (no write when unchanged).</summary>
     public static async Task PublishDefaultTierAsync(NpgsqlDataSource dataSource, string defaultTier, CancellationToken cancellationToken)

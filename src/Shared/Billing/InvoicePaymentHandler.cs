@@ -30,7 +30,7 @@ public sealed partial class InvoicePaymentHandler(ILogger<InvoicePaymentHandler>
     public IReadOnlyCollection<string> EventTypes { get; } = [PaymentFailed, Paid];
 
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        EntitlementStore.ExecuteAsync(this, stripeEvent, connection, transaction, cancellationToken);
+        StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 
     Action? IStripeEventWriter.AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
     {

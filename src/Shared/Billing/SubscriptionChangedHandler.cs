@@ -28,7 +28,7 @@ public sealed partial class SubscriptionChangedHandler(
     /// the event fails and Stripe retries it, rather than guessing a tier.
     /// </exception>
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        EntitlementStore.ExecuteAsync(this, stripeEvent, connection, transaction, cancellationToken);
+        StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 
     /// <exception cref="UnknownPriceException">See <see cref="HandleAsync"/>.</exception>
     Action? IStripeEventWriter.AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
