@@ -13,6 +13,9 @@ internal sealed class DeliveryPlan
     /// <summary>The price the subscription events carry; bench/run maps it to a tier (Billing__Prices__...).</summary>
     public const string PriceId = "price_bench_pro";
 
+    /// <summary>How many subscriptions the load's events spread over, unless <c>--subscriptions</c> says otherwise.</summary>
+    public const int DefaultSubscriptions = 2_000;
+
     // Most deliveries a real account receives are subscription changes; the rest are types we only acknowledge.
     private static readonly (string Type, int Weight)[] Mix =
     [

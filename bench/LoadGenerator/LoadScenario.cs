@@ -17,7 +17,7 @@ internal static class LoadScenario
         var warmup = arguments.Int("warmup", 30_000);
         var redelivered = arguments.Double("redelivered", 0.2);
         var concurrency = arguments.Int("concurrency", 16);
-        var plan = new DeliveryPlan(target.Url, target.Secret, arguments.Int("subscriptions", 2_000), arguments.Int("seed", 1));
+        var plan = new DeliveryPlan(target.Url, target.Secret, arguments.Int("subscriptions", DeliveryPlan.DefaultSubscriptions), arguments.Int("seed", 1));
         var connections = LoadRunner.Connect(target.Endpoint, concurrency);
 
         // Warm-up: under saturating load on 2 cores, tiered JIT (tier 0 -> instrumented -> tier 1) takes

@@ -34,7 +34,7 @@ internal static class PurgeScenario
         var events = arguments.Int("events", 20_000);
         var redelivered = arguments.Double("redelivered", 0.2);
         var concurrency = arguments.Int("concurrency", 16);
-        var plan = new DeliveryPlan(target.Url, target.Secret, arguments.Int("subscriptions", 2_000), arguments.Int("seed", 1));
+        var plan = new DeliveryPlan(target.Url, target.Secret, arguments.Int("subscriptions", DeliveryPlan.DefaultSubscriptions), arguments.Int("seed", 1));
         await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
         await using var services = PurgerServices(target);
         var purger = services.GetRequiredService<RetentionPurger>();

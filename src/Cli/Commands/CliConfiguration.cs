@@ -8,15 +8,16 @@ namespace StripeWebhooks.Cli.Commands;
 /// <summary>Configuration and services for the one-shot commands (everything but <c>serve</c>).</summary>
 internal static class CliConfiguration
 {
-    /// <summary>Environment variables, as DESIGN.md's configuration table names them (<c>__</c> nests).</summary>
-    public static IConfigurationRoot Load() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
-
-    /// <summary>The pipeline's services over <paramref name="configuration"/>, logging warnings to stderr.</summary>
-    public static ServiceProvider BuildServices(IConfiguration configuration) =>
+    /// <summary>
+    /// The pipeline's services over the environment variables DESIGN.md's configuration table names (<c>__</c> nests),
+    /// logging warnings to stderr so stdout carries only the command's output.
+    /// </summary>
+    public static ServiceProvider BuildServices() =>
         new ServiceCollection()
+            // One console provider: the first call sets its format, the second sends every level to stderr.
             .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
-            .AddStripeWebhooks(configuration)
+            .AddStripeWebhooks(new ConfigurationBuilder().AddEnvironmentVariables().Build())
             .BuildServiceProvider();
 
     /// <summary>Runs <paramref name="action"/>, turning configuration errors into one clear line and exit code 2.</summary>

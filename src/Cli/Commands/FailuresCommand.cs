@@ -14,7 +14,7 @@ internal static class FailuresCommand
         var command = new Command("failures", "List failed events: id, type, attempts, last error, first/last failed.") { all, limit };
         command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(async () =>
         {
-            await using var services = CliConfiguration.BuildServices(CliConfiguration.Load());
+            await using var services = CliConfiguration.BuildServices();
             var failures = await services.GetRequiredService<FailureLedgerQueries>()
                 .ListAsync(parseResult.GetValue(all), parseResult.GetValue(limit), cancellationToken);
             if (failures.Count == 0)

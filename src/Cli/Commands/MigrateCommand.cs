@@ -12,7 +12,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Apply pending database migrations to ConnectionStrings__Webhooks.");
         command.SetAction((_, cancellationToken) => CliConfiguration.RunAsync(async () =>
         {
-            await using var services = CliConfiguration.BuildServices(CliConfiguration.Load());
+            await using var services = CliConfiguration.BuildServices();
             var applied = await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
             foreach (var migration in applied)
             {

@@ -29,7 +29,7 @@ internal static class PurgeCommand
                 age = parsed;
             }
 
-            await using var services = CliConfiguration.BuildServices(CliConfiguration.Load());
+            await using var services = CliConfiguration.BuildServices();
             var purger = services.GetRequiredService<RetentionPurger>();
             try
             {

@@ -14,7 +14,7 @@ internal static class ReplayCommand
         var command = new Command("replay", "Re-run the handlers of a failed or parked event and resolve it.") { eventId, dryRun };
         command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(async () =>
         {
-            await using var services = CliConfiguration.BuildServices(CliConfiguration.Load());
+            await using var services = CliConfiguration.BuildServices();
             var id = parseResult.GetValue(eventId)!;
             var result = await services.GetRequiredService<EventReplayer>().ReplayAsync(id, parseResult.GetValue(dryRun), cancellationToken);
             switch (result.Outcome)

@@ -12,7 +12,7 @@ internal static class StatsCommand
         var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge.");
         command.SetAction((_, cancellationToken) => CliConfiguration.RunAsync(async () =>
         {
-            await using var services = CliConfiguration.BuildServices(CliConfiguration.Load());
+            await using var services = CliConfiguration.BuildServices();
             var s = await services.GetRequiredService<WebhookStatisticsQuery>().ReadAsync(cancellationToken);
             var oldest = s.OldestClaimAge is { } age
                 ? $"{age.TotalDays:F1} days (retention {s.RetentionDays} days{(age.TotalDays > s.RetentionDays + 1 ? "; purge is behind" : "")})"
