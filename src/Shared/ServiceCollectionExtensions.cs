@@ -39,14 +39,11 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<WebhookMetrics>();
         services.AddOptions<WebhookDatabaseOptions>()
             .Configure(o => o.ConnectionString = configuration.GetConnectionString("Webhooks"))
-            .Validate(o => IsConnectionString(o.ConnectionString),
-                $"{WebhookDataSourceFactory.ConnectionStringKey} must be set to an Npgsql connection string (Host=...;Database=...;Username=...).")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookDatabaseOptions>, WebhookDatabaseOptionsValidator>());
+        // Reading the options validates them (again, where the host did not start): the one check, whoever asks first.
         services.TryAddSingleton(provider => WebhookDataSourceFactory.Create(
-            configuration.GetConnectionString("Webhooks") is { Length: > 0 } connectionString
-                ? connectionString
-                : throw new OptionsValidationException(WebhookDataSourceFactory.ConnectionStringKey, typeof(NpgsqlDataSource),
-                    [$"{WebhookDataSourceFactory.ConnectionStringKey} is required: an Npgsql connection string."]),
+            provider.GetRequiredService<IOptions<WebhookDatabaseOptions>>().Value.ConnectionString!,
             provider.GetService<ILoggerFactory>(),
             provider.GetRequiredService<IOptions<PostgresOptions>>().Value));
 
@@ -71,24 +68,6 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton<IStripeEventHandler, THandler>();
         return services;
-    }
-
-    private static bool IsConnectionString(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return false;
-        }
-
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(value);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 
     private static bool TryParseSchedule(string schedule)

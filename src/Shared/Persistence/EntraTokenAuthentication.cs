@@ -32,6 +32,10 @@ public static class EntraTokenAuthentication
     /// <summary>Upper bound on one token fetch, so a hung identity endpoint cannot stall refreshes.</summary>
     internal static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(30);
 
+    internal const string MissingUsernameMessage =
+        "Postgres__UseEntraAuth is true but ConnectionStrings__Webhooks has no Username. " +
+        "Set Username to the database role of the Entra principal (on Azure: the managed identity's name).";
+
     /// <summary>
     /// Decides whether the data source should authenticate with Entra tokens.
     /// </summary>
@@ -83,9 +87,7 @@ public static class EntraTokenAuthentication
 
         if (string.IsNullOrWhiteSpace(builder.ConnectionStringBuilder.Username))
         {
-            throw new InvalidOperationException(
-                "Postgres__UseEntraAuth is true but ConnectionStrings__Webhooks has no Username. " +
-                "Set Username to the database role of the Entra principal (on Azure: the managed identity's name).");
+            throw new InvalidOperationException(MissingUsernameMessage);
         }
 
         builder.UsePeriodicPasswordProvider(

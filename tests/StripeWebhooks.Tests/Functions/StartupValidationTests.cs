@@ -66,4 +66,19 @@ public class StartupValidationTests
 
         Assert.Contains("ConnectionStrings__Webhooks", (await StartFails(settings)).Message, StringComparison.Ordinal);
     }
+
+    // Entra sign-in is set up when the data source is first built (a function app's first request); its
+    // configuration mistakes must stop the host at start like any other setting.
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=unused;Username=postgres;Password=secret", "contains a password")]
+    [InlineData("Host=127.0.0.1;Database=unused", "has no Username")]
+    public async Task Entra_sign_in_with_a_password_or_without_a_username_stops_the_host_at_start(string connectionString, string expected)
+    {
+        var settings = ValidSettings();
+        settings["ConnectionStrings__Webhooks"] = connectionString;
+        settings["Postgres__UseEntraAuth"] = "true";
+        var message = (await StartFails(settings)).Message;
+        Assert.Contains("Postgres__UseEntraAuth", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
 }

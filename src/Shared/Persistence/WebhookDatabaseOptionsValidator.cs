@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StripeWebhooks.Configuration;
+
+namespace StripeWebhooks.Persistence;
+
+/// <summary>
+/// Checks <c>ConnectionStrings__Webhooks</c> and its combination with <c>Postgres__UseEntraAuth</c> when the host
+/// starts, so a function app never starts only to fail its first request when the data source is built.
+/// </summary>
+internal sealed class WebhookDatabaseOptionsValidator(IOptions<PostgresOptions> postgres) : IValidateOptions<WebhookDatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookDatabaseOptions options)
+    {
+        NpgsqlConnectionStringBuilder settings;
+        try
+        {
+            settings = new NpgsqlConnectionStringBuilder(options.ConnectionString ?? string.Empty);
+        }
+        catch (ArgumentException)
+        {
+            settings = new NpgsqlConnectionStringBuilder();
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ConnectionString) || settings.Count == 0)
+        {
+            return ValidateOptionsResult.Fail(
+                $"{WebhookDataSourceFactory.ConnectionStringKey} must be set to an Npgsql connection string (Host=...;Database=...;Username=...).");
+        }
+
+        try
+        {
+            if (EntraTokenAuthentication.ShouldUseEntraAuth(options.ConnectionString, postgres.Value.UseEntraAuth)
+                && string.IsNullOrWhiteSpace(settings.Username))
+            {
+                return ValidateOptionsResult.Fail(EntraTokenAuthentication.MissingUsernameMessage);
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message);
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}
