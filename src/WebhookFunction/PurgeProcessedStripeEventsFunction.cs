@@ -13,16 +13,16 @@ public sealed partial class PurgeProcessedStripeEventsFunction(
     RetentionPurger purger,
     ILogger<PurgeProcessedStripeEventsFunction> logger)
 {
-    /// <summary>Runs the shared retention purge and logs how many claims it deleted.</summary>
+    /// <summary>Runs the shared retention purge (which logs how many claims it deleted).</summary>
     [Function("PurgeProcessedStripeEvents")]
     public async Task RunAsync(
         [TimerTrigger("%PurgeSchedule%", RunOnStartup = false)] TimerInfo timer,
         CancellationToken cancellationToken)
     {
-        var deleted = await purger.PurgeExpiredAsync(cancellationToken);
-        LogPurged(logger, deleted, timer.IsPastDue, timer.ScheduleStatus?.Next);
+        await purger.PurgeExpiredAsync(cancellationToken);
+        LogTimer(logger, timer.IsPastDue, timer.ScheduleStatus?.Next);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Timer purge deleted {Count} expired claims (past due: {IsPastDue}, next: {Next:o})")]
-    private static partial void LogPurged(ILogger logger, long count, bool isPastDue, DateTime? next);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Timer purge ran (past due: {IsPastDue}, next: {Next:o})")]
+    private static partial void LogTimer(ILogger logger, bool isPastDue, DateTime? next);
 }
