@@ -10,14 +10,15 @@ public sealed class WebhookStatisticsQuery(NpgsqlDataSource dataSource, IOptions
     public async Task<WebhookStatistics> ReadAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT
-                (SELECT count(*) FROM processed_stripe_events),
-                (SELECT count(*) FROM processed_stripe_events WHERE processed_at > now() - interval '24 hours'),
-                (SELECT now() - min(processed_at) FROM processed_stripe_events),
-                (SELECT count(*) FROM stripe_event_failures WHERE resolved_at IS NULL),
-                (SELECT count(*) FROM processed_stripe_events WHERE outcome = 'failed_permanent'),
-                (SELECT finished_at FROM purge_runs ORDER BY id DESC LIMIT 1),
-                (SELECT deleted FROM purge_runs ORDER BY id DESC LIMIT 1)
+            SELECT claims.total, claims.last_day, claims.oldest_age,
+                   (SELECT count(*) FROM stripe_event_failures WHERE resolved_at IS NULL),
+                   claims.parked, last_run.finished_at, last_run.deleted
+            FROM (SELECT count(*) AS total,
+                         count(*) FILTER (WHERE processed_at > now() - interval '24 hours') AS last_day,
+                         now() - min(processed_at) AS oldest_age,
+                         count(*) FILTER (WHERE outcome = 'failed_permanent') AS parked
+                  FROM processed_stripe_events) AS claims  -- one pass over the claims table
+            LEFT JOIN LATERAL (SELECT finished_at, deleted FROM purge_runs ORDER BY id DESC LIMIT 1) AS last_run ON TRUE
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
