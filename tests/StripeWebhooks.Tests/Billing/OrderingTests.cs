@@ -5,19 +5,12 @@ using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
 using static StripeWebhooks.Tests.Billing.Entitlement;
-using static StripeWebhooks.Tests.Billing.EntitlementHandlerTests;
 
 namespace StripeWebhooks.Tests.Billing;
 
 /// <summary>Out-of-order, same-second and concurrent deliveries against the watermark, on a real Postgres.</summary>
 public class OrderingTests
 {
-    private static readonly Dictionary<string, string?> TwoPrices = new()
-    {
-        ["Billing__Prices__" + TestPrices.Pro] = "pro",
-        ["Billing__Prices__price_test_basic"] = "basic",
-    };
-
     [Theory]
     [InlineData(Basil)]
     [InlineData(Legacy)]
