@@ -97,16 +97,9 @@ public class OrderingTests
         await using var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(counter), connectionString: connectionString);
         var body = SampleEvents.ToBytes(Subscription("customer.subscription.updated", "evt_twenty", T0, userId: "user_1"));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => server.PostSignedAsync(body)));
+        var (statuses, duplicates) = await server.PostConcurrentlyAsync(body, 20);
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var duplicates = 0;
-        foreach (var response in responses)
-        {
-            duplicates += (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean() ? 1 : 0;
-            response.Dispose();
-        }
-
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(19, duplicates);
         Assert.Equal(1, counter.Invocations);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_twenty'"));

@@ -25,16 +25,9 @@ public class ExactlyOnceTests
         await using var _ = server;
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.subscription.updated", "evt_concurrent"));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => server.PostSignedAsync(body)));
+        var (statuses, duplicates) = await server.PostConcurrentlyAsync(body, 20);
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var duplicates = 0;
-        foreach (var response in responses)
-        {
-            duplicates += (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean() ? 1 : 0;
-            response.Dispose();
-        }
-
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(19, duplicates);
         Assert.Equal(1, handler.Invocations);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_concurrent'"));

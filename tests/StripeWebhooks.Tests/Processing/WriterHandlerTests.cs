@@ -55,16 +55,9 @@ public class WriterHandlerTests
         await using var server = await StartAsync(writer);
         var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_twice"));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.PostSignedAsync(body)));
+        var (statuses, duplicates) = await server.PostConcurrentlyAsync(body, 8);
 
-        var duplicates = 0;
-        foreach (var response in responses)
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            duplicates += (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean() ? 1 : 0;
-            response.Dispose();
-        }
-
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(7, duplicates);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_twice'"));
         Assert.Equal(1, writer.Completions);

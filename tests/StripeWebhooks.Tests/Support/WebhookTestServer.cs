@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -101,6 +102,41 @@ public sealed class WebhookTestServer : IAsyncDisposable
         }
 
         return await Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="body"/>, signed, <paramref name="times"/> times at once; returns every status and how many
+    /// 200 responses said <c>"duplicate":true</c>.
+    /// </summary>
+    /// <remarks>
+    /// Every request is started before any is awaited, so they race for the claim. Only a 200 carries the flag, so
+    /// other responses are not read: the caller's assertion on the statuses reports them.
+    /// </remarks>
+    public async Task<(IReadOnlyList<HttpStatusCode> Statuses, int Duplicates)> PostConcurrentlyAsync(
+        byte[] body, int times, CancellationToken cancellationToken = default)
+    {
+        var posts = Enumerable.Range(0, times).Select(_ => PostSignedAsync(body, cancellationToken)).ToArray();
+        try
+        {
+            var responses = await Task.WhenAll(posts);
+            var duplicates = 0;
+            foreach (var response in responses)
+            {
+                if (response.StatusCode == HttpStatusCode.OK && (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean())
+                {
+                    duplicates++;
+                }
+            }
+
+            return (responses.Select(r => r.StatusCode).ToList(), duplicates);
+        }
+        finally
+        {
+            foreach (var post in posts.Where(p => p.IsCompletedSuccessfully))
+            {
+                post.Result.Dispose();
+            }
+        }
     }
 
     /// <summary>Runs a scalar query against the server's database.</summary>
