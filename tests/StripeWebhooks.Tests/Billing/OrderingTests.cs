@@ -1,7 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using StripeWebhooks.Development;
-using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
 using static StripeWebhooks.Tests.Billing.Entitlement;
@@ -91,10 +89,8 @@ public class OrderingTests
     [Fact]
     public async Task Twenty_concurrent_deliveries_of_one_event_change_the_row_once()
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
         var counter = new RecordingHandler("customer.subscription.updated");
-        await using var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(counter), connectionString: connectionString);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, counter);
         var body = SampleEvents.ToBytes(Subscription("customer.subscription.updated", "evt_twenty", T0, userId: "user_1"));
 
         var (statuses, duplicates) = await server.PostConcurrentlyAsync(body, 20);

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using StripeWebhooks.Development;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
@@ -12,9 +11,7 @@ public class ExactlyOnceTests
     private static async Task<(WebhookTestServer Server, T Handler)> StartWithAsync<T>(T handler, Dictionary<string, string?>? settings = null)
         where T : IStripeEventHandler
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
-        var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(handler), settings, connectionString);
+        var server = await WebhookTestServer.StartWithHandlersAsync(settings, handler);
         return (server, handler);
     }
 
@@ -78,15 +75,9 @@ public class ExactlyOnceTests
     [Fact]
     public async Task A_duplicate_waiting_on_a_delivery_that_fails_processes_the_event_itself()
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
         var blocking = new BlockingHandler("customer.subscription.updated");
         var failOnce = new FailingHandler(failures: 1, "customer.subscription.updated");
-        await using var server = await WebhookTestServer.StartAsync(s =>
-        {
-            s.AddSingleton<IStripeEventHandler>(blocking);
-            s.AddSingleton<IStripeEventHandler>(failOnce);
-        }, connectionString: connectionString);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, blocking, failOnce);
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.subscription.updated", "evt_fail_then_wait"));
 
         var first = server.PostSignedAsync(body);

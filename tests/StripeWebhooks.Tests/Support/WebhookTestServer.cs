@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
+using StripeWebhooks.Processing;
 using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks.Tests.Support;
@@ -78,6 +79,24 @@ public sealed class WebhookTestServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new WebhookTestServer(app, connectionString, clock, new Uri(address));
+    }
+
+    /// <summary>
+    /// Starts the server over a fresh database that also has <see cref="RecordingHandler"/>'s table, with
+    /// <paramref name="handlers"/> registered after the built-in handlers, in the order given.
+    /// </summary>
+    /// <remarks>Handlers run in registration order, and some tests depend on it.</remarks>
+    public static async Task<WebhookTestServer> StartWithHandlersAsync(IDictionary<string, string?>? settings, params IStripeEventHandler[] handlers)
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await RecordingHandler.CreateTableAsync(connectionString);
+        return await StartAsync(services =>
+        {
+            foreach (var handler in handlers)
+            {
+                services.AddSingleton(handler);
+            }
+        }, settings, connectionString);
     }
 
     /// <summary>POSTs <paramref name="body"/> signed with <see cref="Secret"/> at the server's clock.</summary>
