@@ -6,7 +6,6 @@ using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
 using static StripeWebhooks.Tests.Billing.Entitlement;
-using static StripeWebhooks.Tests.Billing.EntitlementHandlerTests;
 
 namespace StripeWebhooks.Tests.Billing;
 

@@ -21,6 +21,13 @@ public static class BillingEvents
 
     public const long Day = 86_400;
 
+    /// <summary>Settings mapping <see cref="TestPrices.Pro"/> to "pro" and <c>price_test_basic</c> to "basic"; a new copy each time.</summary>
+    public static Dictionary<string, string?> TwoPrices => new()
+    {
+        ["Billing__Prices__" + TestPrices.Pro] = "pro",
+        ["Billing__Prices__price_test_basic"] = "basic",
+    };
+
     public static JsonObject Subscription(string type, string eventId, long created, string apiVersion = Basil,
         string subscriptionId = "sub_test0001", string customerId = "cus_test0001", string priceId = TestPrices.Pro,
         string? status = null, long? periodEnd = null, bool cancelAtPeriodEnd = false, string? userId = null, string userIdKey = "user_id")

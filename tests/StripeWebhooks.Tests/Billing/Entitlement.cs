@@ -38,5 +38,12 @@ public sealed record Entitlement(string Tier, string? Status, DateTimeOffset? Cu
         Assert.Contains("\"duplicate\":false", body, StringComparison.Ordinal);
     }
 
+    /// <summary>The tier and status of <paramref name="entitlement"/>, asserting the user has a row.</summary>
+    public static (string Tier, string? Status) Pair(Entitlement? entitlement)
+    {
+        Assert.NotNull(entitlement);
+        return (entitlement.Tier, entitlement.Status);
+    }
+
     public static DateTimeOffset At(long unixSeconds) => DateTimeOffset.FromUnixTimeSeconds(unixSeconds);
 }

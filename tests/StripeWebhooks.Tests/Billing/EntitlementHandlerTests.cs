@@ -8,12 +8,6 @@ namespace StripeWebhooks.Tests.Billing;
 /// <summary>Each built-in billing event type, in both API shapes, checked through the <c>entitlements</c> view.</summary>
 public class EntitlementHandlerTests
 {
-    private static readonly Dictionary<string, string?> TwoPrices = new()
-    {
-        ["Billing__Prices__" + TestPrices.Pro] = "pro",
-        ["Billing__Prices__price_test_basic"] = "basic",
-    };
-
     [Theory]
     [InlineData(Basil)]
     [InlineData(Legacy)]
@@ -152,11 +146,5 @@ public class EntitlementHandlerTests
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM stripe_subscriptions"));
         Assert.Contains("has no id", await server.ScalarAsync<string>("SELECT last_error FROM stripe_event_failures"), StringComparison.Ordinal);
-    }
-
-    internal static (string Tier, string? Status) Pair(Entitlement? entitlement)
-    {
-        Assert.NotNull(entitlement);
-        return (entitlement.Tier, entitlement.Status);
     }
 }

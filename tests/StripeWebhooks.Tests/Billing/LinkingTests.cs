@@ -2,7 +2,6 @@ using System.Net;
 using StripeWebhooks.Tests.Support;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
 using static StripeWebhooks.Tests.Billing.Entitlement;
-using static StripeWebhooks.Tests.Billing.EntitlementHandlerTests;
 
 namespace StripeWebhooks.Tests.Billing;
 

@@ -1,23 +1,14 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using StripeWebhooks.Development;
-using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
 using static StripeWebhooks.Tests.Billing.Entitlement;
-using static StripeWebhooks.Tests.Billing.EntitlementHandlerTests;
 
 namespace StripeWebhooks.Tests.Billing;
 
 /// <summary>Out-of-order, same-second and concurrent deliveries against the watermark, on a real Postgres.</summary>
 public class OrderingTests
 {
-    private static readonly Dictionary<string, string?> TwoPrices = new()
-    {
-        ["Billing__Prices__" + TestPrices.Pro] = "pro",
-        ["Billing__Prices__price_test_basic"] = "basic",
-    };
-
     [Theory]
     [InlineData(Basil)]
     [InlineData(Legacy)]
@@ -98,22 +89,13 @@ public class OrderingTests
     [Fact]
     public async Task Twenty_concurrent_deliveries_of_one_event_change_the_row_once()
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
         var counter = new RecordingHandler("customer.subscription.updated");
-        await using var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(counter), connectionString: connectionString);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, counter);
         var body = SampleEvents.ToBytes(Subscription("customer.subscription.updated", "evt_twenty", T0, userId: "user_1"));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => server.PostSignedAsync(body)));
+        var (statuses, duplicates) = await server.PostConcurrentlyAsync(body, 20);
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var duplicates = 0;
-        foreach (var response in responses)
-        {
-            duplicates += (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean() ? 1 : 0;
-            response.Dispose();
-        }
-
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(19, duplicates);
         Assert.Equal(1, counter.Invocations);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_twenty'"));

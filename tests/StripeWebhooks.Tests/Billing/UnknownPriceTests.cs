@@ -3,7 +3,6 @@ using StripeWebhooks.Development;
 using StripeWebhooks.Tests.Support;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
 using static StripeWebhooks.Tests.Billing.Entitlement;
-using static StripeWebhooks.Tests.Billing.EntitlementHandlerTests;
 
 namespace StripeWebhooks.Tests.Billing;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using StripeWebhooks.Development;
-using StripeWebhooks.Processing;
 using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 
@@ -126,9 +124,7 @@ public class HttpContractTests
     public async Task Handler_failure_answers_500_processing_failed()
     {
         var handler = new FailingHandler(failures: int.MaxValue, "customer.created");
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
-        await using var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(handler), connectionString: connectionString);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, handler);
         using var response = await server.PostSignedAsync(SampleEvents.Build("customer.created", "evt_fails"));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("processing_failed", await JsonBody.ErrorAsync(response));

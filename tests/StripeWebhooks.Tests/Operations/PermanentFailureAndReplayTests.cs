@@ -12,11 +12,8 @@ public class PermanentFailureAndReplayTests
 {
     private static async Task<(WebhookTestServer Server, FailingHandler Handler)> StartAsync(int failures)
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
         var handler = new FailingHandler(failures, "charge.refunded");
-        var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(handler),
-            new Dictionary<string, string?> { ["Webhooks__MaxAttempts"] = "3" }, connectionString);
+        var server = await WebhookTestServer.StartWithHandlersAsync(new Dictionary<string, string?> { ["Webhooks__MaxAttempts"] = "3" }, handler);
         return (server, handler);
     }
 
@@ -76,11 +73,8 @@ public class PermanentFailureAndReplayTests
     [Fact]
     public async Task Replay_applies_the_built_in_entitlement_handlers()
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
         var failing = new FailingHandler(failures: 3, "customer.subscription.updated");
-        await using var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(failing),
-            new Dictionary<string, string?> { ["Webhooks__MaxAttempts"] = "3" }, connectionString);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(new Dictionary<string, string?> { ["Webhooks__MaxAttempts"] = "3" }, failing);
         var body = SampleEvents.ToBytes(BillingEvents.Subscription("customer.subscription.updated", "evt_replay_billing", created: 1_760_000_000));
         for (var attempt = 1; attempt <= 3; attempt++)
         {

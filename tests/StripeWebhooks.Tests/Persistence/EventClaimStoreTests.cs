@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StripeWebhooks.Configuration;
-using StripeWebhooks.Development;
 using StripeWebhooks.Events;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
@@ -13,17 +12,10 @@ namespace StripeWebhooks.Tests.Persistence;
 /// <summary>The claim batch's plans and settings, on a real Postgres.</summary>
 public class EventClaimStoreTests
 {
-    private static StripeEvent Event(string type = "test.unhandled")
-    {
-        var body = SampleEvents.ToBytes(SampleEvents.Build(type));
-        Assert.True(StripeEventParser.TryParse(body, out var parsed, out _));
-        return parsed;
-    }
-
     private static async Task ClaimAsync(NpgsqlConnection connection, EventClaimStore store)
     {
         await using var transaction = await connection.BeginTransactionAsync();
-        Assert.True((await store.TryClaimAsync(connection, transaction, Event(), CancellationToken.None)).Claimed);
+        Assert.True((await store.TryClaimAsync(connection, transaction, ParsedEvents.Parse(), CancellationToken.None)).Claimed);
         await transaction.CommitAsync();
     }
 
@@ -100,7 +92,7 @@ public class EventClaimStoreTests
         // The first request purges on its way, the second does not: both leave the handler the same settings.
         for (var i = 0; i < 2; i++)
         {
-            var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event("test.probed"), CancellationToken.None);
+            var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(ParsedEvents.Parse("test.probed"), CancellationToken.None);
 
             Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
             Assert.Equal("3s|auto|on|on", handler.Settings);
@@ -116,8 +108,8 @@ public class EventClaimStoreTests
         await using var services = PipelineServices.Create(connectionString, configure: s => s.AddSingleton<IStripeEventHandler>(handler));
         var processor = services.GetRequiredService<StripeEventProcessor>();
 
-        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
-        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event("test.probed"), CancellationToken.None)).Outcome);
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(ParsedEvents.Parse(), CancellationToken.None)).Outcome);
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(ParsedEvents.Parse("test.probed"), CancellationToken.None)).Outcome);
 
         Assert.Equal("10s|auto|on|on", handler.Settings);
     }

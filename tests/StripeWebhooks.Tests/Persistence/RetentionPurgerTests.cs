@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using StripeWebhooks.Development;
-using StripeWebhooks.Events;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
@@ -33,13 +31,6 @@ public class RetentionPurgerTests
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM processed_stripe_events WHERE event_id LIKE $1 || '%'");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static StripeEvent Event(string type = "test.unhandled")
-    {
-        var body = SampleEvents.ToBytes(SampleEvents.Build(type));
-        Assert.True(StripeEventParser.TryParse(body, out var parsed, out _));
-        return parsed;
     }
 
     [Fact]
@@ -80,7 +71,7 @@ public class RetentionPurgerTests
         await InsertClaimsAsync(dataSource, "evt_expired_", 150, JustExpired);
         await InsertClaimsAsync(dataSource, "evt_kept_", 30, ageDays: 29);
 
-        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event(), CancellationToken.None);
+        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(ParsedEvents.Parse(), CancellationToken.None);
 
         Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
         Assert.Equal(50, await CountAsync(dataSource, "evt_expired_"));
@@ -96,7 +87,7 @@ public class RetentionPurgerTests
         await InsertClaimsAsync(dataSource, "evt_backlog_", 20, TimeSpan.FromDays(30) + TimeSpan.FromHours(2));
         await InsertClaimsAsync(dataSource, "evt_expired_", 20, JustExpired);
 
-        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event(), CancellationToken.None);
+        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(ParsedEvents.Parse(), CancellationToken.None);
 
         Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
         Assert.Equal(0, await CountAsync(dataSource, "evt_expired_"));
@@ -116,7 +107,7 @@ public class RetentionPurgerTests
         // 10 (full batch), 10 (full batch), 5: three requests in a row while a backlog lasts.
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+            Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(ParsedEvents.Parse(), CancellationToken.None)).Outcome);
         }
 
         Assert.Equal(0, await CountAsync(dataSource, "evt_first_"));
@@ -125,11 +116,11 @@ public class RetentionPurgerTests
         await InsertClaimsAsync(dataSource, "evt_later_", 5, JustExpired);
         for (var i = 0; i < 7; i++)
         {
-            Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+            Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(ParsedEvents.Parse(), CancellationToken.None)).Outcome);
         }
 
         Assert.Equal(5, await CountAsync(dataSource, "evt_later_"));
-        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(Event(), CancellationToken.None)).Outcome);
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(ParsedEvents.Parse(), CancellationToken.None)).Outcome);
         Assert.Equal(0, await CountAsync(dataSource, "evt_later_"));
     }
 
@@ -150,7 +141,7 @@ public class RetentionPurgerTests
         }
 
         // Had the purge waited, the 1 s lock timeout would have turned this into InFlight.
-        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event(), CancellationToken.None);
+        var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(ParsedEvents.Parse(), CancellationToken.None);
 
         Assert.Equal(ProcessingOutcome.Processed, result.Outcome);
         await holding.RollbackAsync();

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using StripeWebhooks.Development;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
@@ -12,9 +11,7 @@ public class ExactlyOnceTests
     private static async Task<(WebhookTestServer Server, T Handler)> StartWithAsync<T>(T handler, Dictionary<string, string?>? settings = null)
         where T : IStripeEventHandler
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
-        var server = await WebhookTestServer.StartAsync(s => s.AddSingleton<IStripeEventHandler>(handler), settings, connectionString);
+        var server = await WebhookTestServer.StartWithHandlersAsync(settings, handler);
         return (server, handler);
     }
 
@@ -25,16 +22,9 @@ public class ExactlyOnceTests
         await using var _ = server;
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.subscription.updated", "evt_concurrent"));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => server.PostSignedAsync(body)));
+        var (statuses, duplicates) = await server.PostConcurrentlyAsync(body, 20);
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var duplicates = 0;
-        foreach (var response in responses)
-        {
-            duplicates += (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean() ? 1 : 0;
-            response.Dispose();
-        }
-
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(19, duplicates);
         Assert.Equal(1, handler.Invocations);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_concurrent'"));
@@ -85,15 +75,9 @@ public class ExactlyOnceTests
     [Fact]
     public async Task A_duplicate_waiting_on_a_delivery_that_fails_processes_the_event_itself()
     {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
         var blocking = new BlockingHandler("customer.subscription.updated");
         var failOnce = new FailingHandler(failures: 1, "customer.subscription.updated");
-        await using var server = await WebhookTestServer.StartAsync(s =>
-        {
-            s.AddSingleton<IStripeEventHandler>(blocking);
-            s.AddSingleton<IStripeEventHandler>(failOnce);
-        }, connectionString: connectionString);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, blocking, failOnce);
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.subscription.updated", "evt_fail_then_wait"));
 
         var first = server.PostSignedAsync(body);

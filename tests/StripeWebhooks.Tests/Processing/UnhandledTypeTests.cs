@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using StripeWebhooks.Development;
-using StripeWebhooks.Events;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
 
@@ -13,13 +11,6 @@ namespace StripeWebhooks.Tests.Processing;
 /// </summary>
 public class UnhandledTypeTests
 {
-    private static StripeEvent Event(string id)
-    {
-        var body = SampleEvents.ToBytes(SampleEvents.Build("test.unhandled", id));
-        Assert.True(StripeEventParser.TryParse(body, out var parsed, out _));
-        return parsed;
-    }
-
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql);
@@ -55,7 +46,7 @@ public class UnhandledTypeTests
         await using (connection)
         await using (transaction)
         {
-            var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(Event("evt_unhandled_held"), CancellationToken.None);
+            var result = await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(ParsedEvents.Parse(id: "evt_unhandled_held"), CancellationToken.None);
 
             Assert.Equal(ProcessingOutcome.InFlight, result.Outcome);
             // The purge ran in the same implicit transaction as the claim that timed out: rolled back with it.
@@ -72,7 +63,7 @@ public class UnhandledTypeTests
         var processor = services.GetRequiredService<StripeEventProcessor>();
 
         var (connection, transaction) = await HoldClaimAsync(dataSource, "evt_unhandled_retry");
-        var waiting = processor.ProcessAsync(Event("evt_unhandled_retry"), CancellationToken.None);
+        var waiting = processor.ProcessAsync(ParsedEvents.Parse(id: "evt_unhandled_retry"), CancellationToken.None);
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
         await transaction.RollbackAsync();
@@ -80,7 +71,7 @@ public class UnhandledTypeTests
         await connection.DisposeAsync();
 
         Assert.Equal(ProcessingOutcome.Processed, (await waiting).Outcome);
-        Assert.Equal(ProcessingOutcome.Duplicate, (await processor.ProcessAsync(Event("evt_unhandled_retry"), CancellationToken.None)).Outcome);
+        Assert.Equal(ProcessingOutcome.Duplicate, (await processor.ProcessAsync(ParsedEvents.Parse(id: "evt_unhandled_retry"), CancellationToken.None)).Outcome);
         Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM processed_stripe_events WHERE event_id = 'evt_unhandled_retry'"));
     }
 }

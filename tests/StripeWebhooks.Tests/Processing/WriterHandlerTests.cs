@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using StripeWebhooks.Development;
@@ -27,7 +26,7 @@ public class WriterHandlerTests
     {
         var writer = new TestWriter(failFirstAttempts: 1);
         IStripeEventHandler[] handlers = withOtherHandler ? [new RecordingHandler(EventType), writer] : [writer];
-        await using var server = await StartAsync(handlers);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, handlers);
         var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_fails"));
 
         using var failed = await server.PostSignedAsync(body);
@@ -52,19 +51,12 @@ public class WriterHandlerTests
     public async Task Redeliveries_of_a_writer_only_event_are_duplicates_that_write_nothing()
     {
         var writer = new TestWriter(failFirstAttempts: 0);
-        await using var server = await StartAsync(writer);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, writer);
         var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_twice"));
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.PostSignedAsync(body)));
+        var (statuses, duplicates) = await server.PostConcurrentlyAsync(body, 8);
 
-        var duplicates = 0;
-        foreach (var response in responses)
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            duplicates += (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean() ? 1 : 0;
-            response.Dispose();
-        }
-
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(7, duplicates);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_twice'"));
         Assert.Equal(1, writer.Completions);
@@ -75,7 +67,7 @@ public class WriterHandlerTests
     {
         var writer = new TestWriter(failFirstAttempts: 0);
         var reader = new CountingReader();
-        await using var server = await StartAsync(writer, reader);
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, writer, reader);
 
         using var response = await server.PostSignedAsync(SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_order")));
 
@@ -89,7 +81,7 @@ public class WriterHandlerTests
     public async Task A_writer_event_that_gives_up_on_a_held_claim_leaves_no_transaction_open_and_is_processed_later()
     {
         var writer = new TestWriter(failFirstAttempts: 0);
-        await using var server = await StartAsync([writer], new Dictionary<string, string?> { ["Webhooks__LockTimeoutSeconds"] = "1" });
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(new Dictionary<string, string?> { ["Webhooks__LockTimeoutSeconds"] = "1" }, writer);
         var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_held"));
 
         // Another session holds the claim (as a first delivery still in flight would).
@@ -114,21 +106,6 @@ public class WriterHandlerTests
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects WHERE event_id = 'evt_writer_held'"));
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events WHERE event_id = 'evt_writer_held'"));
-    }
-
-    private static Task<WebhookTestServer> StartAsync(params IStripeEventHandler[] handlers) => StartAsync(handlers, settings: null);
-
-    private static async Task<WebhookTestServer> StartAsync(IStripeEventHandler[] handlers, Dictionary<string, string?>? settings)
-    {
-        var connectionString = await TestDatabase.CreateAsync();
-        await RecordingHandler.CreateTableAsync(connectionString);
-        return await WebhookTestServer.StartAsync(s =>
-        {
-            foreach (var handler in handlers)
-            {
-                s.AddSingleton(handler);
-            }
-        }, settings, connectionString);
     }
 
     /// <summary>Adds one insert; on the first attempts of an event the insert breaks a NOT NULL constraint in Postgres.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
+using StripeWebhooks.Processing;
 using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks.Tests.Support;
@@ -79,6 +81,24 @@ public sealed class WebhookTestServer : IAsyncDisposable
         return new WebhookTestServer(app, connectionString, clock, new Uri(address));
     }
 
+    /// <summary>
+    /// Starts the server over a fresh database that also has <see cref="RecordingHandler"/>'s table, with
+    /// <paramref name="handlers"/> registered after the built-in handlers, in the order given.
+    /// </summary>
+    /// <remarks>Handlers run in registration order, and some tests depend on it.</remarks>
+    public static async Task<WebhookTestServer> StartWithHandlersAsync(IDictionary<string, string?>? settings, params IStripeEventHandler[] handlers)
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await RecordingHandler.CreateTableAsync(connectionString);
+        return await StartAsync(services =>
+        {
+            foreach (var handler in handlers)
+            {
+                services.AddSingleton(handler);
+            }
+        }, settings, connectionString);
+    }
+
     /// <summary>POSTs <paramref name="body"/> signed with <see cref="Secret"/> at the server's clock.</summary>
     public Task<HttpResponseMessage> PostSignedAsync(byte[] body, CancellationToken cancellationToken = default) =>
         PostAsync(body, StripeSignature.BuildHeader(Clock.Now.ToUnixTimeSeconds(), body, Secret), cancellationToken);
@@ -101,6 +121,41 @@ public sealed class WebhookTestServer : IAsyncDisposable
         }
 
         return await Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="body"/>, signed, <paramref name="times"/> times at once; returns every status and how many
+    /// 200 responses said <c>"duplicate":true</c>.
+    /// </summary>
+    /// <remarks>
+    /// Every request is started before any is awaited, so they race for the claim. Only a 200 carries the flag, so
+    /// other responses are not read: the caller's assertion on the statuses reports them.
+    /// </remarks>
+    public async Task<(IReadOnlyList<HttpStatusCode> Statuses, int Duplicates)> PostConcurrentlyAsync(
+        byte[] body, int times, CancellationToken cancellationToken = default)
+    {
+        var posts = Enumerable.Range(0, times).Select(_ => PostSignedAsync(body, cancellationToken)).ToArray();
+        try
+        {
+            var responses = await Task.WhenAll(posts);
+            var duplicates = 0;
+            foreach (var response in responses)
+            {
+                if (response.StatusCode == HttpStatusCode.OK && (await JsonBody.ReadAsync(response)).GetProperty("duplicate").GetBoolean())
+                {
+                    duplicates++;
+                }
+            }
+
+            return (responses.Select(r => r.StatusCode).ToList(), duplicates);
+        }
+        finally
+        {
+            foreach (var post in posts.Where(p => p.IsCompletedSuccessfully))
+            {
+                post.Result.Dispose();
+            }
+        }
     }
 
     /// <summary>Runs a scalar query against the server's database.</summary>
