@@ -76,19 +76,6 @@ public partial class FunctionAdapterTests
     }
 
     [Fact]
-    public void Both_hosts_register_the_pipeline_with_the_same_method()
-    {
-        var program = FunctionSource.Read("Program.cs");
-        Assert.Contains("FunctionsApplication.CreateBuilder(args)", program, StringComparison.Ordinal);
-        Assert.Contains("builder.ConfigureFunctionsWebApplication()", program, StringComparison.Ordinal);
-        Assert.Contains("builder.Services.AddStripeWebhooks(builder.Configuration)", program, StringComparison.Ordinal);
-
-        var serve = File.ReadAllText(RepositoryRoot.PathOf("src", "Cli", "Commands", "ServeCommand.cs"));
-        Assert.Contains("builder.Services.AddStripeWebhooks(builder.Configuration)", serve, StringComparison.Ordinal);
-        Assert.Contains("app.MapStripeWebhooks()", serve, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Function_classes_are_thin_adapters()
     {
         foreach (var file in Directory.GetFiles(FunctionSource.Directory, "*Function.cs"))
