@@ -59,6 +59,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<FailureLedgerQueries>();
         services.TryAddSingleton<WebhookStatisticsQuery>();
         services.AddStripeBilling(configuration);
+        services.AddStripeOutbox(configuration);
         return services;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StripeWebhooks.Events;
+using StripeWebhooks.Outbox;
 using StripeWebhooks.Processing;
 
 namespace StripeWebhooks.Billing;
@@ -17,6 +18,7 @@ namespace StripeWebhooks.Billing;
 /// </remarks>
 public sealed partial class CheckoutSessionCompletedHandler(
     IOptions<BillingOptions> options,
+    OutboxSignal outbox,
     ILogger<CheckoutSessionCompletedHandler> logger) : IStripeEventHandler, IStripeEventWriter
 {
     public const string Completed = "checkout.session.completed";
@@ -42,8 +44,14 @@ public sealed partial class CheckoutSessionCompletedHandler(
             LogNoUser(logger, stripeEvent.Id, _userIdMetadataKey);
         }
 
-        EntitlementStore.AddCheckoutLink(batch, stripeEvent, session);
-        return null;
+        var announcement = EntitlementStore.AddCheckoutLink(batch, stripeEvent, session);
+        return () =>
+        {
+            if (announcement.RecordsAffected > 0)
+            {
+                outbox.Notify();
+            }
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{EventId} has neither client_reference_id nor metadata {MetadataKey}: its customer is not linked to a user")]

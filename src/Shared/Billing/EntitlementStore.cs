@@ -102,11 +102,12 @@ internal static class EntitlementStore
         """;
 
     /// <summary>
-    /// Adds the statements that apply <paramref name="change"/> under the watermark rules to <paramref name="batch"/>.
-    /// Returns the subscription's statement: once run, <see cref="NpgsqlBatchCommand.RecordsAffected"/> is 0 when the
-    /// event changed nothing (the row already reflected a newer, or same-second later-stage, event).
+    /// Adds the statements that apply <paramref name="change"/> under the watermark rules to <paramref name="batch"/>,
+    /// followed by the lock and the message of <see cref="EntitlementAnnouncements"/>. Returns the subscription's statement
+    /// (once run, <see cref="NpgsqlBatchCommand.RecordsAffected"/> is 0 when the event changed nothing: the row already
+    /// reflected a newer, or same-second later-stage, event) and the announcement's (the messages it wrote).
     /// </summary>
-    public static NpgsqlBatchCommand AddSubscriptionChange(NpgsqlBatch batch, StripeEvent stripeEvent, SubscriptionChange change)
+    public static (NpgsqlBatchCommand Upsert, NpgsqlBatchCommand Announcement) AddSubscriptionChange(NpgsqlBatch batch, StripeEvent stripeEvent, SubscriptionChange change)
     {
         if (change is { CustomerId: { } customerId, UserId: { } userId })
         {
@@ -117,11 +118,15 @@ internal static class EntitlementStore
             Text(change.Status), Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Bool(change.CancelAtPeriodEnd),
             Text(stripeEvent.Id), Time(stripeEvent.Created), TextArray(change.OnlyFromStatuses));
         batch.BatchCommands.Add(upsert);
-        return upsert;
+        EntitlementAnnouncements.AddLock(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId);
+        return (upsert, EntitlementAnnouncements.AddAnnouncement(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId));
     }
 
-    /// <summary>Adds the statements that link a checkout session's customer to its app user and record its subscription.</summary>
-    public static void AddCheckoutLink(NpgsqlBatch batch, StripeEvent stripeEvent, CheckoutSessionPayload session)
+    /// <summary>
+    /// Adds the statements that link a checkout session's customer to its app user and record its subscription, followed
+    /// by the lock and the message of <see cref="EntitlementAnnouncements"/>; returns the announcement's statement.
+    /// </summary>
+    public static NpgsqlBatchCommand AddCheckoutLink(NpgsqlBatch batch, StripeEvent stripeEvent, CheckoutSessionPayload session)
     {
         if (session is { CustomerId: { } customerId, UserId: { } userId })
         {
@@ -132,6 +137,9 @@ internal static class EntitlementStore
         {
             batch.BatchCommands.Add(Command(RecordCheckoutSubscriptionSql, Text(subscriptionId), Text(session.CustomerId), Text(stripeEvent.Id)));
         }
+
+        EntitlementAnnouncements.AddLock(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
+        return EntitlementAnnouncements.AddAnnouncement(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
     }
 
     private static void AddCustomerLink(NpgsqlBatch batch, StripeEvent stripeEvent, string customerId, string userId) =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StripeWebhooks.Events;
+using StripeWebhooks.Outbox;
 using StripeWebhooks.Processing;
 
 namespace StripeWebhooks.Billing;
@@ -16,7 +17,7 @@ namespace StripeWebhooks.Billing;
 /// revives a canceled subscription (a late invoice of a canceled subscription can still be paid), and the $0
 /// invoice that starts a trial does not turn trialing into active.
 /// </remarks>
-public sealed partial class InvoicePaymentHandler(ILogger<InvoicePaymentHandler> logger) : IStripeEventHandler, IStripeEventWriter
+public sealed partial class InvoicePaymentHandler(OutboxSignal outbox, ILogger<InvoicePaymentHandler> logger) : IStripeEventHandler, IStripeEventWriter
 {
     public const string PaymentFailed = "invoice.payment_failed";
     public const string Paid = "invoice.paid";
@@ -45,12 +46,17 @@ public sealed partial class InvoicePaymentHandler(ILogger<InvoicePaymentHandler>
             : (SubscriptionStatus.PastDue, PaymentFailedFrom);
         var change = new SubscriptionChange(invoice.SubscriptionId, invoice.CustomerId, UserId: null, status, Tier: null,
             PriceId: null, CurrentPeriodEnd: null, CancelAtPeriodEnd: null, OnlyFromStatuses: from);
-        var upsert = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
+        var (upsert, announcement) = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
         return () =>
         {
             if (upsert.RecordsAffected == 0)
             {
                 LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
+            }
+
+            if (announcement.RecordsAffected > 0)
+            {
+                outbox.Notify();
             }
         };
     }

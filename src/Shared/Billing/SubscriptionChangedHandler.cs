@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StripeWebhooks.Events;
+using StripeWebhooks.Outbox;
 using StripeWebhooks.Processing;
 
 namespace StripeWebhooks.Billing;
@@ -13,6 +14,7 @@ namespace StripeWebhooks.Billing;
 public sealed partial class SubscriptionChangedHandler(
     PriceTiers prices,
     IOptions<BillingOptions> options,
+    OutboxSignal outbox,
     ILogger<SubscriptionChangedHandler> logger) : IStripeEventHandler, IStripeEventWriter
 {
     public const string Created = "customer.subscription.created";
@@ -46,12 +48,17 @@ public sealed partial class SubscriptionChangedHandler(
 
         var change = new SubscriptionChange(subscription.Id, subscription.CustomerId, subscription.UserId, status, tier,
             subscription.PriceId, subscription.CurrentPeriodEnd, subscription.CancelAtPeriodEnd, OnlyFromStatuses: null);
-        var upsert = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
+        var (upsert, announcement) = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
         return () =>
         {
             if (upsert.RecordsAffected == 0)
             {
                 LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
+            }
+
+            if (announcement.RecordsAffected > 0)
+            {
+                outbox.Notify();
             }
         };
     }

@@ -25,6 +25,8 @@ internal static class SqlCommands
 
     public static NpgsqlParameter<int> Int(int value) => new() { TypedValue = value };
 
+    public static NpgsqlParameter<long> Long(long value) => new() { TypedValue = value };
+
     public static NpgsqlParameter<DateTimeOffset?> Time(DateTimeOffset? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     public static NpgsqlParameter<bool?> Bool(bool? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Boolean };

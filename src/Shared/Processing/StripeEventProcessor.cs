@@ -5,6 +5,7 @@ using Npgsql;
 using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 using StripeWebhooks.Observability;
+using StripeWebhooks.Outbox;
 using StripeWebhooks.Persistence;
 
 namespace StripeWebhooks.Processing;
@@ -15,6 +16,7 @@ public sealed partial class StripeEventProcessor(
     EventClaimStore claims,
     StripeEventHandlerRegistry handlers,
     WebhookMetrics metrics,
+    OutboxSignal outbox,
     IOptions<WebhookOptions> options,
     ILogger<StripeEventProcessor> logger)
 {
@@ -123,6 +125,8 @@ public sealed partial class StripeEventProcessor(
 
         metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
         afterCommit?.Invoke();
+        // An application handler may have written outbox messages (StripeOutbox): dispatch them now, off this path.
+        outbox.Notify();
         return new ProcessingResult(ProcessingOutcome.Processed);
     }
 

@@ -1,0 +1,118 @@
+using Npgsql;
+using StripeWebhooks.Events;
+using StripeWebhooks.Outbox;
+using StripeWebhooks.Persistence;
+using static StripeWebhooks.Persistence.SqlCommands;
+
+namespace StripeWebhooks.Billing;
+
+/// <summary>
+/// The built-in outbox producer: one <c>entitlement.changed</c> message per user whose row of the
+/// <c>entitlements</c> view an event changes (tier or status), written in the claim's transaction.
+/// </summary>
+/// <remarks>
+/// Two claim-guarded statements follow the entitlement writers' statements in their batch, so the one-round-trip path
+/// stays one round trip. <see cref="LockSql"/> locks the announcement row of every user the event may touch (creating
+/// it as "default tier, no status" when the user was never announced), in user id order. Then
+/// <see cref="AnnounceSql"/> reads those users' rows of the view (a new statement: it sees this event's writes and,
+/// since it started after the locks were granted, those of every transaction that held them before), stores them as
+/// the announced entitlement and writes a message for each user whose tier or status differs from what was announced
+/// last. The announcement row is read and written under its lock, so per user the messages chain: each
+/// <c>previous</c> is the <c>current</c> of the message before it (its <c>sequence</c> one lower), and the last
+/// <c>current</c> is the view.
+/// <para>
+/// Lock order: customers, then subscriptions (the writes), then announcement rows. Taking the announcement rows last
+/// keeps every event's locks in one order: taken first, an invoice event (whose user is known only once its
+/// subscription row is read) and a checkout session of the same subscription deadlocked.
+/// </para>
+/// <para>
+/// The users an event may touch: the user it names, the users of its subscription and of its customer's
+/// subscriptions (by metadata or through <c>stripe_customers</c>), and whoever was last announced with one of those
+/// subscriptions (a customer linked to another user takes its subscriptions away from the first).
+/// </para>
+/// </remarks>
+internal static class EntitlementAnnouncements
+{
+    /// <summary>The producer name in outbox ids, and the message type.</summary>
+    public const string MessageType = "entitlement.changed";
+
+    // $1 event id, $2 the user the event names, $3 its customer, $4 its subscription. Every branch is an index look-up.
+    private static readonly string AffectedUsers = $"""
+        subscriptions AS (
+            SELECT $4::text AS subscription_id WHERE $4::text IS NOT NULL
+            UNION SELECT s.subscription_id FROM stripe_subscriptions s WHERE s.customer_id = $3::text),
+        users AS (
+            SELECT DISTINCT user_id FROM (
+                SELECT $2::text AS user_id
+                UNION ALL SELECT s.user_id FROM stripe_subscriptions s WHERE s.subscription_id IN (SELECT subscription_id FROM subscriptions)
+                UNION ALL SELECT c.user_id FROM stripe_customers c WHERE c.customer_id = $3::text
+                UNION ALL SELECT c.user_id FROM stripe_customers c JOIN stripe_subscriptions s ON s.customer_id = c.customer_id WHERE s.subscription_id = $4::text
+                UNION ALL SELECT a.user_id FROM stripe_entitlement_announcements a WHERE a.stripe_subscription_id IN (SELECT subscription_id FROM subscriptions)
+            ) AS named
+            WHERE user_id IS NOT NULL AND {EventClaimStore.ClaimedByThisTransaction("$1")}),
+        defaults AS (SELECT COALESCE((SELECT default_tier FROM billing_settings), 'free') AS default_tier)
+        """;
+
+    // ON CONFLICT DO UPDATE locks the conflicting row even when its WHERE is false: a lock, and no new row version.
+    private static readonly string LockSql = $"""
+        WITH {AffectedUsers}
+        INSERT INTO stripe_entitlement_announcements AS a (user_id, tier, previous_tier)
+        SELECT u.user_id, d.default_tier, d.default_tier FROM users u CROSS JOIN defaults d
+        ORDER BY u.user_id
+        ON CONFLICT (user_id) DO UPDATE SET updated_at = a.updated_at WHERE FALSE
+        """;
+
+    // $5 the event's created (Unix seconds). Affects one row per message written.
+    private static readonly string AnnounceSql = $"""
+        WITH {AffectedUsers},
+        viewed AS (
+            SELECT u.user_id, COALESCE(e.tier, d.default_tier) AS tier, e.status, e.stripe_subscription_id
+            FROM users u CROSS JOIN defaults d LEFT JOIN entitlements e ON e.user_id = u.user_id),
+        announced AS (
+            INSERT INTO stripe_entitlement_announcements AS a (user_id, tier, status, stripe_subscription_id,
+                previous_tier, previous_status, sequence, last_event_id)
+            SELECT v.user_id, v.tier, v.status, v.stripe_subscription_id, d.default_tier, NULL, 1, $1
+            FROM viewed v CROSS JOIN defaults d
+            ON CONFLICT (user_id) DO UPDATE SET
+                previous_tier = a.tier,
+                previous_status = a.status,
+                tier = excluded.tier,
+                status = excluded.status,
+                stripe_subscription_id = excluded.stripe_subscription_id,
+                sequence = a.sequence + 1,
+                last_event_id = excluded.last_event_id,
+                updated_at = now()
+            WHERE (a.tier, a.status) IS DISTINCT FROM (excluded.tier, excluded.status)
+            RETURNING a.user_id, a.tier, a.status, a.stripe_subscription_id, a.previous_tier, a.previous_status, a.sequence)
+        INSERT INTO stripe_outbox (id, event_id, type, payload)
+        SELECT {OutboxIds.Sql("$1", $"'{MessageType}'", "n.user_id")}, $1, '{MessageType}', jsonb_build_object(
+            'id', {OutboxIds.Sql("$1", $"'{MessageType}'", "n.user_id")},
+            'type', '{MessageType}',
+            'eventId', $1,
+            'eventCreated', $5::bigint,
+            'userId', n.user_id,
+            'stripeSubscriptionId', n.stripe_subscription_id,
+            'sequence', n.sequence,
+            'previous', jsonb_build_object('tier', n.previous_tier, 'status', n.previous_status),
+            'current', jsonb_build_object('tier', n.tier, 'status', n.status))
+        FROM announced n
+        WHERE (n.previous_tier, n.previous_status) IS DISTINCT FROM (n.tier, n.status)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    /// <summary>Adds the lock on the announcement rows of the users the event may touch; call after the writes.</summary>
+    public static void AddLock(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId) =>
+        batch.BatchCommands.Add(Command(LockSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId)));
+
+    /// <summary>
+    /// Adds the statement that writes the messages; call after <see cref="AddLock"/>. Once run, its
+    /// <see cref="NpgsqlBatchCommand.RecordsAffected"/> is the number of messages written.
+    /// </summary>
+    public static NpgsqlBatchCommand AddAnnouncement(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
+    {
+        var announce = Command(AnnounceSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId),
+            Long(stripeEvent.Created.ToUnixTimeSeconds()));
+        batch.BatchCommands.Add(announce);
+        return announce;
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace StripeWebhooks.Outbox;
+
+/// <summary>
+/// Dispatches outbox messages right after the commit that wrote them (woken by <see cref="OutboxSignal"/>), and
+/// sweeps every <c>Outbox__SweepDelaySeconds</c> for what was left (a crash, a queue that was down, a burst).
+/// </summary>
+/// <remarks>
+/// The webhook never waits for this: the processor only signals. While the queue is down, attempts back off
+/// (1 s doubling to 30 s) and webhooks keep committing their messages for later.
+/// </remarks>
+internal sealed partial class OutboxDispatchService(
+    OutboxDispatcher dispatcher,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxDispatchService> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sweepInterval = TimeSpan.FromSeconds(options.Value.SweepDelaySeconds);
+        var backoff = TimeSpan.Zero;
+        var notified = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Just committed: dispatch now, whatever its age. Otherwise sweep what is old enough.
+                var dispatched = notified
+                    ? await dispatcher.DispatchAsync(TimeSpan.Zero, stoppingToken)
+                    : await dispatcher.SweepAsync(stoppingToken);
+                if (!notified && dispatched > 0)
+                {
+                    LogSwept(logger, dispatched);
+                }
+
+                backoff = TimeSpan.Zero;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is OutboxTransportException or NpgsqlException or TimeoutException)
+            {
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                LogDispatchFailed(logger, ex, backoff.TotalSeconds);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                if (backoff > TimeSpan.Zero)
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                    notified = true;
+                    continue;
+                }
+
+                notified = await signal.WaitAsync(sweepInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep dispatched {Count} messages left undispatched")]
+    private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; messages stay committed and are retried in {BackoffSeconds} s")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, double backoffSeconds);
+}

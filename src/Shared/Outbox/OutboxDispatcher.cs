@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using StripeWebhooks.Persistence;
+using static StripeWebhooks.Persistence.SqlCommands;
+
+namespace StripeWebhooks.Outbox;
+
+/// <summary>Hands committed, undispatched outbox messages to the queue (or the in-process consumers) and marks them.</summary>
+/// <remarks>
+/// Each batch is one transaction that locks its rows (<c>FOR UPDATE SKIP LOCKED</c>), so any number of dispatchers
+/// (instances, the timer's sweep, serve's background service) never send the same row at once; a row is marked
+/// dispatched only once the queue accepted it. A crash after the send and before the commit sends it again later:
+/// delivery is at least once, which consumers absorb with the message id.
+/// </remarks>
+public sealed partial class OutboxDispatcher
+{
+    private const string PendingSql = """
+        SELECT id, payload::text, attempts FROM stripe_outbox
+        WHERE dispatched_at IS NULL AND poisoned_at IS NULL AND created_at <= now() - $1
+        ORDER BY created_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string DispatchedSql = """
+        UPDATE stripe_outbox SET dispatched_at = now(), consumed_at = CASE WHEN $2 THEN now() END, poisoned_at = NULL
+        WHERE id = ANY($1)
+        """;
+
+    // In-process consumption that failed: one more attempt; poison at the last one allowed.
+    private const string FailedSql = """
+        UPDATE stripe_outbox SET attempts = attempts + 1, last_error = $2,
+            poisoned_at = CASE WHEN attempts + 1 >= $3 THEN now() END
+        WHERE id = $1
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IOutboxTransport _transport;
+    private readonly OutboxOptions _options;
+    private readonly ILogger<OutboxDispatcher> _logger;
+
+    internal OutboxDispatcher(NpgsqlDataSource dataSource, IOutboxTransport transport, IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger)
+    {
+        _dataSource = dataSource;
+        _transport = transport;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The sweep: dispatches messages committed at least <c>Outbox__SweepDelaySeconds</c> ago and still not dispatched.</summary>
+    public Task<int> SweepAsync(CancellationToken cancellationToken) =>
+        DispatchAsync(TimeSpan.FromSeconds(_options.SweepDelaySeconds), cancellationToken);
+
+    /// <summary>
+    /// Dispatches every undispatched message at least <paramref name="minimumAge"/> old, batch after batch; returns how
+    /// many the transport accepted.
+    /// </summary>
+    /// <exception cref="Exception">The queue refused or could not be reached: what was sent before stays marked.</exception>
+    public async Task<int> DispatchAsync(TimeSpan minimumAge, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            var (sent, selected) = await DispatchBatchAsync(minimumAge, cancellationToken);
+            total += sent;
+            if (selected < _options.DispatchBatchSize)
+            {
+                return total;
+            }
+        }
+    }
+
+    private async Task<(int Sent, int Selected)> DispatchBatchAsync(TimeSpan minimumAge, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pending = new List<(OutboxMessage Message, string Body)>();
+        await using (var select = new NpgsqlCommand(PendingSql, connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = minimumAge, NpgsqlDbType = NpgsqlDbType.Interval });
+            select.Parameters.Add(Int(_options.DispatchBatchSize));
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var body = reader.GetString(1);
+                pending.Add((OutboxMessage.Parse(body), body));
+            }
+        }
+
+        if (pending.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        // All at once: the queue's latency, not its throughput, bounds one at a time.
+        var sends = pending.Select(p => _transport.SendAsync(p.Message, p.Body, cancellationToken)).ToArray();
+        try
+        {
+            await Task.WhenAll(sends);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Inspected one by one below.
+        }
+
+        // Stopping: roll back; what was sent is sent again later (at least once).
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var sent = new List<string>();
+        Exception? transportDown = null;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (sends[i].IsCompletedSuccessfully)
+            {
+                sent.Add(pending[i].Message.Id);
+                continue;
+            }
+
+            var error = sends[i].Exception?.GetBaseException() ?? new OperationCanceledException(cancellationToken);
+            if (!_transport.ConsumesInProcess)
+            {
+                transportDown ??= error;
+                continue;
+            }
+
+            LogConsumptionFailed(_logger, error, pending[i].Message.Id, pending[i].Message.Type);
+            await using var failed = new NpgsqlCommand(FailedSql, connection, transaction);
+            failed.Parameters.Add(Text(pending[i].Message.Id));
+            failed.Parameters.Add(Text(FailureLedger.Describe(error)));
+            failed.Parameters.Add(Int(_options.MaxDequeueCount));
+            await failed.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (sent.Count > 0)
+        {
+            await using var dispatched = new NpgsqlCommand(DispatchedSql, connection, transaction);
+            dispatched.Parameters.Add(TextArray([.. sent]));
+            dispatched.Parameters.Add(Bool(_transport.ConsumesInProcess));
+            await dispatched.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (transportDown is not null)
+        {
+            throw new OutboxTransportException($"The outbox queue did not accept {pending.Count - sent.Count} of {pending.Count} messages; they stay for the sweep.", transportDown);
+        }
+
+        return (sent.Count, pending.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} ({MessageType}) failed in-process; it is retried by the sweep")]
+    private static partial void LogConsumptionFailed(ILogger logger, Exception exception, string messageId, string messageType);
+}
