@@ -10,6 +10,7 @@ var root = new RootCommand("Exactly-once Stripe webhooks on Postgres: run the re
     FailuresCommand.Create(),
     ReplayCommand.Create(),
     StatsCommand.Create(),
+    OutboxCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
+using StripeWebhooks.Outbox;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Scheduling;
 
@@ -67,6 +68,16 @@ internal static class ServeCommand
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddStripeWebhooks(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPurgeService>();
+        // Outbox messages: from the queue when AzureWebJobsStorage names one (as ProcessOutboxMessage does on Azure),
+        // otherwise consumed in-process straight from the table.
+        builder.Services.AddOutboxQueueListener(builder.Configuration);
+        var mailbox = builder.Configuration["Outbox:DevelopmentMailbox"];
+        if (!string.IsNullOrEmpty(mailbox))
+        {
+            Directory.CreateDirectory(mailbox);
+            builder.Services.AddSingleton<IOutboxMessageHandler>(provider => new WelcomeEmailHandler(mailbox,
+                provider.GetRequiredService<IOptions<Billing.BillingOptions>>().Value.DefaultTier, provider.GetRequiredService<ILogger<WelcomeEmailHandler>>()));
+        }
 
         try
         {
@@ -80,6 +91,9 @@ internal static class ServeCommand
             var url = urls.Split(';')[0].TrimEnd('/');
             Console.WriteLine($"webhook endpoint: {url}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}");
             Console.WriteLine($"health:           {url}/{WebhookRoutes.Prefix}/{WebhookRoutes.Health}");
+            Console.WriteLine($"outbox:           {(string.IsNullOrEmpty(builder.Configuration["AzureWebJobsStorage"]) && string.IsNullOrEmpty(builder.Configuration["AzureWebJobsStorage:queueServiceUri"])
+                ? "consumed in-process (set AzureWebJobsStorage for the queue)"
+                : $"queue {app.Services.GetRequiredService<IOptions<OutboxOptions>>().Value.QueueName}")}{(string.IsNullOrEmpty(mailbox) ? "" : $", welcome e-mails to {mailbox}")}");
             Console.WriteLine($"migrations:       {(applied.Count == 0 ? "up to date" : string.Join(", ", applied.Select(m => m.Name)))}");
             if (privatePostgres is not null)
             {

@@ -9,7 +9,7 @@ internal static class StatsCommand
 {
     public static Command Create()
     {
-        var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge.");
+        var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge, outbox backlog.");
         command.SetAction((_, cancellationToken) => CliConfiguration.RunAsync(async () =>
         {
             await using var services = CliConfiguration.BuildServices();
@@ -25,6 +25,8 @@ internal static class StatsCommand
             Console.WriteLine(s.LastPurgeAt is { } at
                 ? $"last purge:            {at:yyyy-MM-dd HH:mm:ss} UTC, {s.LastPurgeDeleted} claim(s) deleted"
                 : "last purge:            never");
+            Console.WriteLine($"outbox undispatched:   {s.OutboxUndispatched}{(s.OldestUndispatchedAge is { } pending ? $" (oldest {pending.TotalSeconds:F0} s old)" : "")}");
+            Console.WriteLine($"outbox poisoned:       {s.OutboxPoisoned}{(s.OutboxPoisoned > 0 ? " (see `webhooks outbox`)" : "")}");
             return 0;
         }));
         return command;

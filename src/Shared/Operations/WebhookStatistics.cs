@@ -9,4 +9,7 @@ public sealed record WebhookStatistics(
     long UnresolvedFailures,
     long ParkedEvents,
     DateTime? LastPurgeAt,
-    long? LastPurgeDeleted);
+    long? LastPurgeDeleted,
+    long OutboxUndispatched,
+    TimeSpan? OldestUndispatchedAge,
+    long OutboxPoisoned);

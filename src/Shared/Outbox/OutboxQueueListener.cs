@@ -44,6 +44,11 @@ internal sealed partial class OutboxQueueListener(
             }
             catch (Exception ex) when (ex is RequestFailedException or AggregateException or HttpRequestException or TimeoutException)
             {
+                if (ex is RequestFailedException { Status: 404 })
+                {
+                    queues.Forget();
+                }
+
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Min(backoff.TotalSeconds * 2, 30));
                 LogQueueUnavailable(logger, ex, backoff.TotalSeconds);
                 try

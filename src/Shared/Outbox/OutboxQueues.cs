@@ -56,7 +56,10 @@ internal sealed class OutboxQueues
         return new OutboxQueues(service.GetQueueClient(name), service.GetQueueClient(name + "-poison"));
     }
 
-    /// <summary>Creates both queues, until that has worked once in this process.</summary>
+    /// <summary>The queue answered 404 (deleted, or a storage emulator restarted empty): create it again next time.</summary>
+    public void Forget() => _created = false;
+
+    /// <summary>Creates both queues, until that has worked once in this process (or since <see cref="Forget"/>).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         if (_created)

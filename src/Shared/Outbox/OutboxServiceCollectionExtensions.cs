@@ -40,6 +40,7 @@ public static class OutboxServiceCollectionExtensions
             provider.GetRequiredService<IOptions<OutboxOptions>>(),
             provider.GetRequiredService<ILogger<OutboxDispatcher>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDispatchService>());
+        services.TryAddSingleton<Operations.OutboxOperations>();
         return services;
     }
 

@@ -1,3 +1,5 @@
+using Azure;
+
 namespace StripeWebhooks.Outbox;
 
 /// <summary>Sends messages to the Azure Storage queue <c>Outbox__QueueName</c>.</summary>
@@ -8,6 +10,14 @@ internal sealed class QueueOutboxTransport(OutboxQueues queues) : IOutboxTranspo
     public async Task SendAsync(OutboxMessage message, string body, CancellationToken cancellationToken)
     {
         await queues.EnsureCreatedAsync(cancellationToken);
-        await queues.Queue.SendMessageAsync(body, cancellationToken);
+        try
+        {
+            await queues.Queue.SendMessageAsync(body, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            queues.Forget();
+            throw;
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace StripeWebhooks.Persistence;
 /// <remarks>
 /// Each batch is its own short transaction with <c>SKIP LOCKED</c>, so the purge never blocks a webhook
 /// and a webhook never blocks the purge; after each batch it pauses as long as the batch took (at most
-/// 10 ms). Resolved failures past retention go too.
+/// 10 ms). Resolved failures, dispatched outbox messages and receipts past retention go too.
 /// </remarks>
 public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, WebhookMetrics metrics, ILogger<RetentionPurger> logger)
 {
@@ -37,6 +37,14 @@ public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOption
 
     private const string PurgeResolvedFailuresSql = """
         DELETE FROM stripe_event_failures WHERE resolved_at IS NOT NULL AND resolved_at < $1
+        """;
+
+    // Dispatched outbox messages go with the claims (a poisoned one stays until an operator re-ran it), and receipts
+    // with them: the queue deletes a message once consumed, so no delivery comes after retention.
+    private const string PurgeOutboxSql = """
+        WITH messages AS (
+            DELETE FROM stripe_outbox WHERE created_at < $1 AND dispatched_at IS NOT NULL AND poisoned_at IS NULL)
+        DELETE FROM stripe_outbox_receipts WHERE received_at < $1
         """;
 
     /// <summary>Purges everything older than <c>Webhooks__RetentionDays</c>; returns the number of claims deleted.</summary>
@@ -85,6 +93,12 @@ public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOption
         {
             failures.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff });
             await failures.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var outbox = new NpgsqlCommand(PurgeOutboxSql, connection))
+        {
+            outbox.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff });
+            await outbox.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var run = new NpgsqlCommand("INSERT INTO purge_runs (started_at, cutoff, deleted) VALUES ($1, $2, $3)", connection))

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StripeWebhooks.Outbox;
+
+namespace StripeWebhooks.Development;
+
+/// <summary>
+/// The README's example consumer, runnable locally: on <c>entitlement.changed</c> from the default tier to a paid one,
+/// "sends" a welcome e-mail by writing it to a mailbox directory (<c>Outbox__DevelopmentMailbox</c>, serve only), one
+/// file per message id. A real one calls an e-mail API with <see cref="OutboxMessage.Id"/> as its idempotency key.
+/// </summary>
+public sealed partial class WelcomeEmailHandler(string mailbox, string defaultTier, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
+{
+    public string Name => "welcome-email";
+
+    public IReadOnlyCollection<string> MessageTypes { get; } = ["entitlement.changed"];
+
+    public async Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var previous = message.Payload.GetProperty("previous").GetProperty("tier").GetString();
+        var current = message.Payload.GetProperty("current");
+        var status = current.GetProperty("status");
+        if (previous != defaultTier || current.GetProperty("tier").GetString() == defaultTier || status.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        var userId = message.Payload.GetProperty("userId").GetString();
+        var path = Path.Combine(mailbox, string.Concat(message.Id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')) + ".eml");
+        try
+        {
+            // The message id is the idempotency key: the same message never writes a second e-mail.
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            await using var writer = new StreamWriter(file);
+            await writer.WriteAsync($"X-Idempotency-Key: {message.Id}\nTo: {userId}\nSubject: Welcome to {current.GetProperty("tier").GetString()}\n\nThanks for subscribing.\n");
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            LogAlreadySent(logger, message.Id);
+            return;
+        }
+
+        LogSent(logger, message.Id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Welcome e-mail for {MessageId} written to the development mailbox")]
+    private static partial void LogSent(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Welcome e-mail for {MessageId} was already sent; not sent again")]
+    private static partial void LogAlreadySent(ILogger logger, string messageId);
+}
