@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using Npgsql;
+using StripeWebhooks.Development;
+using StripeWebhooks.Http;
+using StripeWebhooks.Signatures;
+using StripeWebhooks.Tests.Outbox;
+using StripeWebhooks.Tests.Support;
+using Xunit.Abstractions;
+using static StripeWebhooks.Tests.Billing.BillingEvents;
+
+namespace StripeWebhooks.Tests.Cli;
+
+/// <summary>`webhooks serve` SIGKILLed after committing outbox messages it could not dispatch yet: they still arrive, once.</summary>
+public class ServeOutboxCrashTests(ITestOutputHelper output)
+{
+    private const int Users = 20;
+
+    [Fact]
+    public async Task Serve_killed_between_commit_and_dispatch_still_delivers_and_the_handler_applies_each_message_once()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var azurite = await AzuriteQueue.StartPrivateAsync();
+        await azurite.StopAsync();
+        var mailbox = Directory.CreateTempSubdirectory("welcome-mailbox-").FullName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Webhooks"] = connectionString,
+            ["Stripe__WebhookSecrets__0"] = WebhookTestServer.Secret,
+            ["Billing__Prices__" + TestPrices.Pro] = "pro",
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Outbox__QueueName"] = AzuriteQueue.NewQueueName(),
+            ["Outbox__SweepDelaySeconds"] = "1",
+            ["Outbox__DevelopmentMailbox"] = mailbox,
+        };
+
+        // The queue is down: every message commits with its claim and none can be dispatched.
+        var serve = await ServeProcess.StartAsync(environment);
+        var port = new Uri(serve.BaseUrl).Port;
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        for (var i = 0; i < Users; i++)
+        {
+            Assert.True(await DeliverAsync(client, serve.WebhookUrl, Subscription("customer.subscription.created", $"evt_crash_{i:D2}", T0,
+                subscriptionId: $"sub_{i:D2}", customerId: $"cus_{i:D2}", userId: $"user_{i:D2}")));
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var undispatched = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE dispatched_at IS NULL");
+        var (_, stats) = await ServeProcess.RunAsync(["stats"], new Dictionary<string, string?> { ["ConnectionStrings__Webhooks"] = connectionString });
+        serve.Kill();
+        await serve.DisposeAsync();
+
+        await azurite.StartAsync();
+        await using var restarted = await ServeProcess.StartAsync(environment, port);
+        await OutboxServer.EventuallyAsync(async () => await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE consumed_at IS NULL") == 0,
+            "every message is consumed after the restart");
+
+        var messages = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox");
+        var receipts = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox_receipts WHERE handler = 'welcome-email'");
+        var mails = Directory.GetFiles(mailbox, "*.eml").Length;
+        output.WriteLine($"outbox crash: messages={messages} undispatched_at_kill={undispatched} receipts={receipts} welcome_emails={mails}");
+        output.WriteLine(stats);
+        Directory.Delete(mailbox, recursive: true);
+
+        Assert.Equal(Users, messages);
+        Assert.Equal(Users, undispatched);
+        Assert.Contains($"outbox undispatched:   {Users}", stats, StringComparison.Ordinal);
+        Assert.Equal(Users, receipts);
+        Assert.Equal(Users, mails);
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<bool> DeliverAsync(HttpClient client, string url, System.Text.Json.Nodes.JsonNode stripeEvent)
+    {
+        var body = SampleEvents.ToBytes(stripeEvent);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader,
+            StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
+        using var response = await client.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    }
+}
