@@ -91,7 +91,7 @@ public class ServeCrashTests(ITestOutputHelper output)
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader,
-            StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
+            StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);

@@ -54,7 +54,7 @@ public class HttpContractTests
     {
         await using var server = await WebhookTestServer.StartAsync();
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.created"));
-        var header = StripeSignature.BuildHeader(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_someone_else");
+        var header = StripeSigner.Header(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_someone_else");
         using var response = await server.PostAsync(body, header);
         await AssertRejectedAsync(server, response, HttpStatusCode.BadRequest, "invalid_signature");
     }
@@ -66,7 +66,7 @@ public class HttpContractTests
     {
         await using var server = await WebhookTestServer.StartAsync();
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.created"));
-        var header = StripeSignature.BuildHeader(server.Clock.Now.ToUnixTimeSeconds() + offsetSeconds, body, WebhookTestServer.Secret);
+        var header = StripeSigner.Header(server.Clock.Now.ToUnixTimeSeconds() + offsetSeconds, body, WebhookTestServer.Secret);
         using var response = await server.PostAsync(body, header);
         await AssertRejectedAsync(server, response, HttpStatusCode.BadRequest, "timestamp_out_of_tolerance");
     }

@@ -34,7 +34,7 @@ public class MetricsTests
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.created", "evt_metrics"));
         (await server.PostSignedAsync(body)).Dispose();
         (await server.PostSignedAsync(body)).Dispose();
-        (await server.PostAsync(body, StripeSignature.BuildHeader(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_retiring"))).Dispose();
+        (await server.PostAsync(body, StripeSigner.Header(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_retiring"))).Dispose();
         (await server.PostAsync(body, signatureHeader: null)).Dispose();
 
         int Count(string instrument, string tag, object value) =>

@@ -101,7 +101,7 @@ public sealed class WebhookTestServer : IAsyncDisposable
 
     /// <summary>POSTs <paramref name="body"/> signed with <see cref="Secret"/> at the server's clock.</summary>
     public Task<HttpResponseMessage> PostSignedAsync(byte[] body, CancellationToken cancellationToken = default) =>
-        PostAsync(body, StripeSignature.BuildHeader(Clock.Now.ToUnixTimeSeconds(), body, Secret), cancellationToken);
+        PostAsync(body, StripeSigner.Header(Clock.Now.ToUnixTimeSeconds(), body, Secret), cancellationToken);
 
     /// <summary>POSTs an event built with <see cref="SampleEvents"/>, signed.</summary>
     public Task<HttpResponseMessage> PostSignedAsync(JsonNode stripeEvent, CancellationToken cancellationToken = default) =>
