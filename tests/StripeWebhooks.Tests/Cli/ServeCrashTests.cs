@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 using Xunit.Abstractions;
 

@@ -4,7 +4,6 @@ using System.Text;
 using StripeWebhooks.Development;
 using StripeWebhooks.Events;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 using Xunit.Abstractions;
 

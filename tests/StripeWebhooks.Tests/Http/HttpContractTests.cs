@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using StripeWebhooks.Development;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Http;

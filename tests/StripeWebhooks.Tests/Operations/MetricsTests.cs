@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using StripeWebhooks.Development;
 using StripeWebhooks.Observability;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Operations;

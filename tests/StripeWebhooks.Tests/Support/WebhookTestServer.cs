@@ -12,7 +12,6 @@ using Npgsql;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
 using StripeWebhooks.Processing;
-using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks.Tests.Support;
 
