@@ -16,7 +16,7 @@ public sealed class StripeApiVersionMismatchException : InvalidOperationExceptio
         : base($"Event {eventId} has API version {eventApiVersion ?? "(none)"}, but Stripe.net "
             + $"{Stripe.StripeConfiguration.StripeNetVersion} models API version {stripeNetApiVersion}, a different release: "
             + "its typed objects would be filled with defaults. Create the webhook endpoint with "
-            + $"api_version={stripeNetApiVersion} (and replay parked events), or read the raw JSON (StripeEvent.DataObject) in this handler.")
+            + $"api_version={stripeNetApiVersion}, or read the raw JSON (StripeEvent.DataObject) in this handler.")
     {
         EventId = eventId;
         EventApiVersion = eventApiVersion;
