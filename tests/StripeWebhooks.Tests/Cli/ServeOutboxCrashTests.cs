@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using Npgsql;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Outbox;
 using StripeWebhooks.Tests.Support;
 using Xunit.Abstractions;
@@ -80,7 +79,7 @@ public class ServeOutboxCrashTests(ITestOutputHelper output)
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader,
-            StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
+            StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
         using var response = await client.SendAsync(request);
         return response.IsSuccessStatusCode;
     }
