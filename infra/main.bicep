@@ -59,6 +59,18 @@ param retentionDays int = 30
 @description('PurgeSchedule: NCRONTAB with seconds, UTC.')
 param purgeSchedule string = '0 17 3 * * *'
 
+@description('Outbox__QueueName: the Azure Storage queue outbox messages go to.')
+param outboxQueueName string = 'stripe-outbox'
+
+@description('Outbox__SweepSchedule: NCRONTAB with seconds, UTC, of the DispatchOutbox timer.')
+param outboxSweepSchedule string = '*/30 * * * * *'
+
+@description('Outbox__SweepDelaySeconds: age after which the sweep re-sends an undispatched message.')
+param outboxSweepDelaySeconds int = 10
+
+@description('Outbox__MaxDequeueCount: deliveries before a message is poison (keep equal to host.json).')
+param outboxMaxDequeueCount int = 5
+
 @description('Webhooks__MaxBodyBytes')
 param maxBodyBytes int = 1048576
 
@@ -245,6 +257,11 @@ var webhookSettings = union(
     Billing__DefaultTier: defaultTier
     // Top-level so the Functions host resolves %PurgeSchedule% in the timer trigger.
     PurgeSchedule: purgeSchedule
+    // The queue trigger and the sweep timer resolve %Outbox:QueueName% and %Outbox:SweepSchedule% from these.
+    Outbox__QueueName: outboxQueueName
+    Outbox__SweepSchedule: outboxSweepSchedule
+    Outbox__SweepDelaySeconds: string(outboxSweepDelaySeconds)
+    Outbox__MaxDequeueCount: string(outboxMaxDequeueCount)
   },
   webhookSecretSettings,
   billingPriceSettings
@@ -262,6 +279,7 @@ module functionApp './app/function-app.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageQueueEndpoint: storage.outputs.queueEndpoint
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     appSettings: webhookSettings

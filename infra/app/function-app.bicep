@@ -19,6 +19,9 @@ param identityClientId string
 @description('Blob endpoint of the storage account, ending with /.')
 param storageBlobEndpoint string
 
+@description('Queue endpoint of the same account: the outbox queue (ProcessOutboxMessage and the dispatcher).')
+param storageQueueEndpoint string
+
 param deploymentContainerName string
 param applicationInsightsConnectionString string
 
@@ -97,10 +100,12 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   resource settings 'config' = {
     name: 'appsettings'
     properties: union(appSettings, {
-      // Identity-based host storage: no AccountKey anywhere. Blob only (timer leases, host keys).
+      // Identity-based host storage: no AccountKey anywhere. Blob for timer leases and host keys; queue for the
+      // outbox (the queue trigger and the app's own dispatcher read the same two settings).
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
       AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+      AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
       // Telemetry with Entra auth (the Application Insights resource has local auth disabled).
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

@@ -10,8 +10,10 @@ param applicationInsightsName string
 // Built-in role definition ids.
 // Storage Blob Data Owner: what the Functions host documents for identity-based AzureWebJobsStorage
 // (it manages its own containers for timer leases and host keys) and for the deployment container.
-// Only blob: the app has no queue- or table-based triggers, so no queue or table role.
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Storage Queue Data Contributor: the outbox sends to, reads from and deletes in its queue (and -poison), and the
+// Functions host's queue trigger does the same. No table role: nothing uses tables.
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // Monitoring Metrics Publisher: the only role needed to send telemetry to a local-auth-disabled
 // Application Insights resource.
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -29,6 +31,16 @@ resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appPrincipalId, storageQueueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

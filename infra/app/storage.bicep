@@ -49,3 +49,4 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue

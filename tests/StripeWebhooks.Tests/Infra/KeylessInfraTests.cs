@@ -81,6 +81,7 @@ public sealed partial class KeylessInfraTests
         string[] expected =
         [
             "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", // Storage Blob Data Owner (host storage, deployment container)
+            "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor (the outbox queue and its trigger)
             "3913510d-42f4-4e42-8a64-420c390055eb", // Monitoring Metrics Publisher (telemetry)
             "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User (the app reads signing secrets)
             "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", // Key Vault Secrets Officer (the operator sets them)
