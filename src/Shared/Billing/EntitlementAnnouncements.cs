@@ -54,7 +54,7 @@ internal static class EntitlementAnnouncements
         """;
 
     // ON CONFLICT DO UPDATE locks the conflicting row even when its WHERE is false: a lock, and no new row version.
-    private static readonly string LockSql = $"""
+    internal static readonly string LockSql = $"""
         WITH {AffectedUsers}
         INSERT INTO stripe_entitlement_announcements AS a (user_id, tier, previous_tier)
         SELECT u.user_id, d.default_tier, d.default_tier FROM users u CROSS JOIN defaults d
@@ -63,7 +63,7 @@ internal static class EntitlementAnnouncements
         """;
 
     // $5 the event's created (Unix seconds). Affects one row per message written.
-    private static readonly string AnnounceSql = $"""
+    internal static readonly string AnnounceSql = $"""
         WITH {AffectedUsers},
         viewed AS (
             SELECT u.user_id, COALESCE(e.tier, d.default_tier) AS tier, e.status, e.stripe_subscription_id
