@@ -97,35 +97,38 @@ public sealed class AzuriteQueue : IAsyncDisposable
         return ConnectionStringFor(port);
     }
 
+    // Through a shell that watches this test process: testhost can end without running ProcessExit handlers, and an
+    // Azurite left behind would hold its port (and a core's share) until the machine stops.
     private static Process Launch(int port, string[] storage)
     {
-        var start = new ProcessStartInfo("azurite-queue")
+        string[] arguments = ["--queueHost", "127.0.0.1", "--queuePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--silent", "--disableTelemetry", "--skipApiVersionCheck", .. storage];
+        var start = new ProcessStartInfo("sh")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["--queueHost", "127.0.0.1", "--queuePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--silent", "--disableTelemetry", "--skipApiVersionCheck", .. storage])
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("""
+            command -v azurite-queue >/dev/null || { echo "azurite-queue not found on PATH" >&2; exit 127; }
+            azurite-queue "$@" & child=$!
+            trap 'kill -9 $child 2>/dev/null' EXIT TERM
+            while kill -0 "$WATCHED_PID" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
+            """);
+        start.ArgumentList.Add("azurite");
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        try
-        {
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException(
-                $"The outbox tests need Azurite's queue service and found no azurite-queue on PATH. Install it (npm install -g azurite@3.35.0, " +
-                $"or npm install --prefix DIR azurite@3.35.0 and put DIR/node_modules/.bin on PATH) or set {EnvironmentVariable} to a queue connection string.", ex);
-        }
+        start.Environment["WATCHED_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static async Task WaitUntilListeningAsync(int port, Process process)
@@ -135,7 +138,10 @@ public sealed class AzuriteQueue : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"azurite-queue exited with code {process.ExitCode} before listening on port {port}.");
+                throw new InvalidOperationException(process.ExitCode == 127
+                    ? $"The outbox tests need Azurite's queue service and found no azurite-queue on PATH. Install it (npm install -g azurite@3.35.0, " +
+                      $"or npm install --prefix DIR azurite@3.35.0 and put DIR/node_modules/.bin on PATH) or set {EnvironmentVariable} to a queue connection string."
+                    : $"azurite-queue exited with code {process.ExitCode} before listening on port {port}.");
             }
 
             try
