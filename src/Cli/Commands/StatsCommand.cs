@@ -10,7 +10,7 @@ internal static class StatsCommand
     public static Command Create()
     {
         var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge.");
-        command.SetAction((_, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        command.SetAction(async (_, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
             var s = await services.GetRequiredService<WebhookStatisticsQuery>().ReadAsync(cancellationToken);
@@ -26,7 +26,7 @@ internal static class StatsCommand
                 ? $"last purge:            {at:yyyy-MM-dd HH:mm:ss} UTC, {s.LastPurgeDeleted} claim(s) deleted"
                 : "last purge:            never");
             return 0;
-        }));
+        });
         return command;
     }
 }
