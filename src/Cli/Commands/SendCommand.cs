@@ -24,7 +24,12 @@ internal static class SendCommand
             Description = "Endpoint to POST to.",
             DefaultValueFactory = _ => $"{ServeCommand.DefaultUrls}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}",
         }.HttpUrl();
-        var type = new Option<string>("--type") { Description = "Event type to build.", DefaultValueFactory = _ => DefaultType };
+        var type = new Option<string>("--type")
+        {
+            Description = $"Event type to build, one of: {string.Join(", ", SampleEvents.Types)}.",
+            DefaultValueFactory = _ => DefaultType,
+            HelpName = "type",
+        };
         type.AcceptOnlyFromAmong([.. SampleEvents.Types]);
         var id = new Option<string?>("--id") { Description = "Event id (default: a new evt_...)." };
         var times = new Option<int>("--times") { Description = "How many times to deliver the same event.", DefaultValueFactory = _ => 1 }.AtLeast(1);
