@@ -43,6 +43,6 @@ internal static class EventSummary
         }
 
         return $"{stripeEvent.Type} {stripeEvent.Id}: customer {customer ?? "-"}, subscription {subscription ?? "-"}, " +
-               $"user {user ?? (customer is null ? "-" : $"(not in the event: {customer}'s, once linked)")}";
+               $"user {user ?? (customer is null ? "-" : $"via {customer} (not in the event)")}";
     }
 }
