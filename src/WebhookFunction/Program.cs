@@ -1,11 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using StripeWebhooks;
+using StripeWebhooks.WebhookFunction;
 
-// Wiring only. AddStripeWebhooks is the registration `webhooks serve` calls too; its options are validated
-// when the host starts (ValidateOnStart), so a misconfigured app stops at start-up naming the key.
+// Wiring only; the tests build the same host through AddStripeWebhookFunctions.
 var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.Services.AddStripeWebhooks(builder.Configuration);
-
+builder.AddStripeWebhookFunctions();
 await builder.Build().RunAsync();

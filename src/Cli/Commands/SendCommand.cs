@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using StripeWebhooks.Billing;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks.Cli.Commands;
 
@@ -69,11 +69,12 @@ internal static class SendCommand
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var failures = 0;
+        var payload = Encoding.UTF8.GetString(body);
         for (var i = 0; i < times; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader, Sign(body, secret));
+            request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader, Sign(payload, secret));
             HttpResponseMessage response;
             try
             {
@@ -107,7 +108,10 @@ internal static class SendCommand
         return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    /// <summary>The Stripe-Signature header for one delivery: Stripe signs each attempt afresh, with its own timestamp.</summary>
-    private static string Sign(byte[] body, string secret) =>
-        StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, secret);
+    /// <summary>
+    /// The Stripe-Signature header for one delivery: Stripe signs each attempt afresh, with that attempt's timestamp;
+    /// signed by Stripe.net, an independent signer.
+    /// </summary>
+    private static string Sign(string payload, string secret) =>
+        Stripe.EventUtility.GenerateSignatureHeader(payload, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 }
