@@ -61,6 +61,21 @@ public class CliMistakeTests
     }
 
     [Fact]
+    public async Task Serve_with_postgres_down_answers_one_line_naming_the_address()
+    {
+        var port = ClosedPort();
+        var (exitCode, output, error) = await ServeProcess.RunSeparatelyAsync(["serve", "--urls", $"http://127.0.0.1:{ClosedPort()}"], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Webhooks"] = $"Host=127.0.0.1;Port={port};Username=x;Database=x",
+            ["Stripe__WebhookSecrets__0"] = "whsec_configured",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: cannot reach Postgres: Failed to connect to 127.0.0.1:{port} (Connection refused)", error.Trim());
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verbose_adds_the_stack_trace_after_the_one_line()
     {
         var port = ClosedPort();
