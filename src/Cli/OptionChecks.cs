@@ -62,13 +62,6 @@ internal static class OptionChecks
         return option;
     }
 
-    /// <summary>The authority (<c>host:port</c>) of a listen address, for messages.</summary>
-    public static string Authority(string listenUrl)
-    {
-        var address = BindingAddress.Parse(listenUrl);
-        return $"{address.Host}:{address.Port}";
-    }
-
     private static bool IsListenAddress(string url)
     {
         try

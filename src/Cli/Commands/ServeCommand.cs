@@ -1,12 +1,7 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +19,7 @@ namespace StripeWebhooks.Cli.Commands;
 /// <c>webhooks serve</c>: the same endpoint as the function app, on Kestrel, with the retention purge on
 /// <c>PurgeSchedule</c>. Without a connection string it runs on a private, throw-away Postgres.
 /// </summary>
-internal static partial class ServeCommand
+internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:7071";
 
@@ -43,7 +38,7 @@ internal static partial class ServeCommand
     private static async Task<int> RunAsync(string urls, string? dataDirectory, CancellationToken cancellationToken)
     {
         // Before a private Postgres is started for nothing (Kestrel's own bind failure is still caught below).
-        if (BusyListenAddress(urls) is { } busy)
+        if (ListenAddresses.FindBusy(urls) is { } busy)
         {
             throw new CliException($"{busy} is in use; pass --urls", ExitCodes.Failed);
         }
@@ -99,7 +94,7 @@ internal static partial class ServeCommand
             app.Services.GetRequiredService<IStartupValidator>().Validate();
             Console.WriteLine("applying migrations ...");
             var applied = await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
-            await StartListeningAsync(app, urls, cancellationToken);
+            await ListenAddresses.StartAsync(app, urls, cancellationToken);
 
             var url = urls.Split(';')[0].TrimEnd('/');
             var webhookUrl = $"{url}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}";
@@ -162,56 +157,4 @@ internal static partial class ServeCommand
             throw new CliException($"the private Postgres did not start: {ex.Message.ReplaceLineEndings(" ").Trim()}", ExitCodes.Failed, ex);
         }
     }
-
-    /// <summary>Starts the host; a listen address someone else holds is an ordinary mistake, reported as one line.</summary>
-    private static async Task StartListeningAsync(WebApplication app, string urls, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException ex) when (ex.InnerException is AddressInUseException)
-        {
-            var busy = BusyAddress().Match(ex.Message) is { Success: true } match ? match.Groups[1].Value : urls.Split(';')[0];
-            throw new CliException($"{OptionChecks.Authority(busy)} is in use; pass --urls", ExitCodes.Failed, ex);
-        }
-    }
-
-    /// <summary>The first of <paramref name="urls"/> whose loopback or wildcard port another process holds (<c>host:port</c>).</summary>
-    private static string? BusyListenAddress(string urls)
-    {
-        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var address = BindingAddress.Parse(url);
-            var ip = address.Host switch
-            {
-                "localhost" => IPAddress.Loopback,
-                "*" or "+" => IPAddress.Any,
-                _ => IPAddress.TryParse(address.Host.Trim('[', ']'), out var parsed) ? parsed : null,
-            };
-            if (ip is null || address.Port == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                using var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(ip, address.Port));
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
-            {
-                return $"{address.Host}:{address.Port}";
-            }
-            catch (SocketException)
-            {
-                // Not ours to judge (e.g. an address this machine does not have): Kestrel will say.
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"Failed to bind to address (\S+?):? address already in use", RegexOptions.CultureInvariant)]
-    private static partial Regex BusyAddress();
 }
