@@ -67,6 +67,7 @@ internal static class ServeCommand
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddStripeWebhooks(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPurgeService>();
+        builder.Services.AddOtlpExportWhenConfigured(builder.Configuration);
 
         try
         {
