@@ -29,7 +29,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.SectionName));
         services.AddOptions<PurgeScheduleOptions>()
             .Configure(o => o.Schedule = configuration[PurgeScheduleOptions.Key] is { Length: > 0 } s ? s : PurgeScheduleOptions.DefaultSchedule)
-            .Validate(o => TryParseSchedule(o.Schedule), $"{PurgeScheduleOptions.Key} is not a 6-field NCRONTAB expression (e.g. '{PurgeScheduleOptions.DefaultSchedule}').")
+            .Validate(o => PurgeScheduleExpression.TryParse(o.Schedule) is not null, $"{PurgeScheduleOptions.Key} is not a 6-field NCRONTAB expression (e.g. '{PurgeScheduleOptions.DefaultSchedule}').")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
@@ -68,18 +68,5 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton<IStripeEventHandler, THandler>();
         return services;
-    }
-
-    private static bool TryParseSchedule(string schedule)
-    {
-        try
-        {
-            CrontabSchedule.Parse(schedule);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

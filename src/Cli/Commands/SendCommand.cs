@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks.Cli.Commands;
 
@@ -57,10 +56,11 @@ internal static class SendCommand
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var failures = 0;
+        var payload = Encoding.UTF8.GetString(body);
         for (var i = 0; i < times; i++)
         {
-            // Stripe signs each delivery afresh, with that attempt's timestamp.
-            var header = StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, secret);
+            // Stripe signs each delivery afresh, with that attempt's timestamp; signed by Stripe.net, an independent signer.
+            var header = Stripe.EventUtility.GenerateSignatureHeader(payload, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader, header);

@@ -9,8 +9,12 @@ namespace StripeWebhooks.Development;
 /// </summary>
 public static class SampleEvents
 {
-    /// <summary>API version stamped on built events: the current shape (period end on subscription items).</summary>
-    public const string CurrentApiVersion = "2025-03-31.basil";
+    /// <summary>
+    /// API version stamped on built events: the one Stripe.net's models follow (<c>Stripe.StripeConfiguration.ApiVersion</c>;
+    /// a test keeps them equal), so typed handlers read what <c>webhooks send</c> posts. The shape is basil's and
+    /// later: period end on subscription items, an invoice's subscription under <c>parent</c>.
+    /// </summary>
+    public const string CurrentApiVersion = "2026-10-28.endive";
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 

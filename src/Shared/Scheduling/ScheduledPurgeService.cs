@@ -16,11 +16,12 @@ public sealed partial class ScheduledPurgeService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var schedule = CrontabSchedule.Parse(options.Value.Schedule);
+        // Validated at start-up (AddStripeWebhooks), so it parses here.
+        var schedule = PurgeScheduleExpression.TryParse(options.Value.Schedule)!;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
-            if (schedule.GetNextOccurrence(now) is not { } next)
+            if (PurgeScheduleExpression.NextRunAfter(schedule, now) is not { } next)
             {
                 LogNeverAgain(logger, options.Value.Schedule);
                 return;

@@ -7,10 +7,12 @@ namespace StripeWebhooks.Signatures;
 
 /// <summary>Verifies a <c>Stripe-Signature</c> header against the raw request body and every configured secret.</summary>
 /// <remarks>
-/// Stripe.net is not in this project's package source, so this implements Stripe's documented scheme;
-/// tests prove it against vectors made by Stripe's official Node SDK. Order of checks follows Stripe:
-/// header shape, then signature, then timestamp, so an unsigned request never learns about the clock.
-/// Unlike Stripe's SDKs, timestamps too far in the future are refused as well.
+/// Implements Stripe's documented scheme over the raw bytes rather than calling Stripe.net's verifier, which
+/// takes a string and one secret, throws to reject, allocates per call and overflows after 2038-01-19. Tests
+/// hold it to vectors made by Stripe's official Node SDK and, in process, to Stripe.net's
+/// <c>EventUtility.ValidateSignature</c>. Order of checks follows Stripe: header shape, then signature, then
+/// timestamp, so an unsigned request never learns about the clock. Timestamps too far in the future are
+/// refused as well as old ones, as Stripe.net does (stripe-node refuses only old ones).
 /// </remarks>
 public sealed class StripeSignatureVerifier
 {

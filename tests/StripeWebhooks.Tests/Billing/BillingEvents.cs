@@ -10,7 +10,10 @@ namespace StripeWebhooks.Tests.Billing;
 /// </summary>
 public static class BillingEvents
 {
-    /// <summary>Current shape: period end on items, invoice subscription under parent.subscription_details.</summary>
+    /// <summary>
+    /// Current shape (basil and later: period end on items, invoice subscription under parent.subscription_details),
+    /// stamped with Stripe.net's API version.
+    /// </summary>
     public const string Basil = SampleEvents.CurrentApiVersion;
 
     /// <summary>Earlier shape: period end and invoice subscription at the top level.</summary>

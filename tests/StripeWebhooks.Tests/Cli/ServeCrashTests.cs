@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 using Xunit.Abstractions;
 
@@ -91,7 +90,7 @@ public class ServeCrashTests(ITestOutputHelper output)
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader,
-            StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
+            StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);

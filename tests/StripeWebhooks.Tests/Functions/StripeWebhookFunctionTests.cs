@@ -1,7 +1,6 @@
 using Npgsql;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 using StripeWebhooks.WebhookFunction;
 
@@ -19,7 +18,7 @@ public class StripeWebhookFunctionTests
     }
 
     private static string Sign(byte[] body) =>
-        StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, FunctionSettings.Secret);
+        StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, FunctionSettings.Secret);
 
     private static async Task<long> ClaimsAsync(string connectionString, string eventId)
     {
@@ -55,7 +54,7 @@ public class StripeWebhookFunctionTests
         using var app = FunctionApp.Build(FunctionSettings.For(connectionString));
         var eventId = SampleEvents.NewEventId();
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.subscription.created", eventId));
-        var forged = StripeSignature.BuildHeader(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, "whsec_not_the_endpoints_secret");
+        var forged = StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, "whsec_not_the_endpoints_secret");
 
         var response = await DeliverAsync(app, body, forged);
 

@@ -4,7 +4,6 @@ using System.Text;
 using StripeWebhooks.Development;
 using StripeWebhooks.Events;
 using StripeWebhooks.Http;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 using Xunit.Abstractions;
 
@@ -122,7 +121,7 @@ public class HostileInputTests(ITestOutputHelper output)
 
     private static IEnumerable<string> SignatureHeaders(Random random, long now, byte[] body, byte[] validEvent)
     {
-        string Valid(long t, byte[] signed) => StripeSignature.BuildHeader(t, signed, WebhookTestServer.Secret);
+        string Valid(long t, byte[] signed) => StripeSigner.Header(t, signed, WebhookTestServer.Secret);
         switch (random.Next(14))
         {
             case 0: yield break;
@@ -131,14 +130,14 @@ public class HostileInputTests(ITestOutputHelper output)
             case 3: yield return "t=" + now + ",v1=" + new string('a', 16 * 1024); break;
             case 4: yield return "t=" + now + ",v1=ünïcödé✓"; break;
             case 5: yield return "t=" + now + ",v1="; break;
-            case 6: yield return "t=" + now + ",v0=" + StripeSignature.ComputeV1(WebhookTestServer.Secret, now, body); break;
+            case 6: yield return "t=" + now + ",v0=" + StripeSigner.V1(WebhookTestServer.Secret, now, body); break;
             case 7: yield return Valid(now + 301, body); break;
             case 8: yield return Valid(now - 86_400, body); break;
             case 9: yield return Valid(now, validEvent).Replace("v1=", "v1=" + (char)('0' + random.Next(10)), StringComparison.Ordinal); break;
             // Correctly signed, but the body is hostile: it must be refused as malformed (or too large), never stored.
             case 10: yield return Valid(now, body); break;
             case 11: yield return Encoding.Latin1.GetString(RandomBytes(random, random.Next(1, 200))).Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal); break;
-            case 12: yield return "t=" + long.MaxValue + "9,v1=" + StripeSignature.ComputeV1(WebhookTestServer.Secret, now, body); break;
+            case 12: yield return "t=" + long.MaxValue + "9,v1=" + StripeSigner.V1(WebhookTestServer.Secret, now, body); break;
             default: yield return Valid(now, body) + ",v1=" + new string('f', 64); break;
         }
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using StripeWebhooks.Development;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Http;
@@ -54,7 +53,7 @@ public class HttpContractTests
     {
         await using var server = await WebhookTestServer.StartAsync();
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.created"));
-        var header = StripeSignature.BuildHeader(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_someone_else");
+        var header = StripeSigner.Header(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_someone_else");
         using var response = await server.PostAsync(body, header);
         await AssertRejectedAsync(server, response, HttpStatusCode.BadRequest, "invalid_signature");
     }
@@ -66,7 +65,7 @@ public class HttpContractTests
     {
         await using var server = await WebhookTestServer.StartAsync();
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.created"));
-        var header = StripeSignature.BuildHeader(server.Clock.Now.ToUnixTimeSeconds() + offsetSeconds, body, WebhookTestServer.Secret);
+        var header = StripeSigner.Header(server.Clock.Now.ToUnixTimeSeconds() + offsetSeconds, body, WebhookTestServer.Secret);
         using var response = await server.PostAsync(body, header);
         await AssertRejectedAsync(server, response, HttpStatusCode.BadRequest, "timestamp_out_of_tolerance");
     }

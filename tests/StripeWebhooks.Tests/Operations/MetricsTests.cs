@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using StripeWebhooks.Development;
 using StripeWebhooks.Observability;
-using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Operations;
@@ -34,7 +33,7 @@ public class MetricsTests
         var body = SampleEvents.ToBytes(SampleEvents.Build("customer.created", "evt_metrics"));
         (await server.PostSignedAsync(body)).Dispose();
         (await server.PostSignedAsync(body)).Dispose();
-        (await server.PostAsync(body, StripeSignature.BuildHeader(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_retiring"))).Dispose();
+        (await server.PostAsync(body, StripeSigner.Header(server.Clock.Now.ToUnixTimeSeconds(), body, "whsec_retiring"))).Dispose();
         (await server.PostAsync(body, signatureHeader: null)).Dispose();
 
         int Count(string instrument, string tag, object value) =>

@@ -27,4 +27,20 @@ public class ScheduledPurgeServiceTests
         Assert.False(service.ExecuteTask!.IsCompleted, service.ExecuteTask.Exception?.ToString());
         await service.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task A_schedule_with_no_future_run_ends_the_service_without_faulting_it()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var services = PipelineServices.Create(connectionString);
+        var clock = new ManualClock(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        using var service = new ScheduledPurgeService(services.GetRequiredService<RetentionPurger>(),
+            Options.Create(new PurgeScheduleOptions { Schedule = "0 0 0 30 2 *" }), clock, NullLogger<ScheduledPurgeService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        await service.ExecuteTask!;
+
+        Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
+        await service.StopAsync(CancellationToken.None);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using StripeWebhooks.Signatures;
+using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Signatures;
 
@@ -11,7 +12,7 @@ public class StripeSignatureVerifierTests
     [Fact]
     public void The_index_of_the_matching_secret_is_reported()
     {
-        var header = StripeSignature.BuildHeader(Now, Body, "whsec_old");
+        var header = StripeSigner.Header(Now, Body, "whsec_old");
         var result = VerifierFactory.Create(Now, 300, "whsec_new", "whsec_old").Verify(header, Body);
         Assert.True(result.IsValid);
         Assert.Equal(1, result.SecretIndex);
@@ -20,7 +21,7 @@ public class StripeSignatureVerifierTests
     [Fact]
     public void A_rotation_header_with_both_signatures_matches_the_newest_secret()
     {
-        var header = StripeSignature.BuildHeader(Now, Body, "whsec_old", "whsec_new");
+        var header = StripeSigner.Header(Now, Body, "whsec_old", "whsec_new");
         var result = VerifierFactory.Create(Now, 300, "whsec_new", "whsec_old").Verify(header, Body);
         Assert.Equal(0, result.SecretIndex);
     }
@@ -42,14 +43,14 @@ public class StripeSignatureVerifierTests
     [Fact]
     public void A_signature_in_upper_case_hex_is_not_stripes()
     {
-        var header = StripeSignature.BuildHeader(Now, Body, "whsec_a").ToUpperInvariant().Replace("T=", "t=", StringComparison.Ordinal).Replace("V1=", "v1=", StringComparison.Ordinal);
+        var header = StripeSigner.Header(Now, Body, "whsec_a").ToUpperInvariant().Replace("T=", "t=", StringComparison.Ordinal).Replace("V1=", "v1=", StringComparison.Ordinal);
         Assert.Equal(SignatureFailure.InvalidSignature, VerifierFactory.Create(Now, 300, "whsec_a").Verify(header, Body).Failure);
     }
 
     [Fact]
     public void A_changed_byte_invalidates_the_signature()
     {
-        var header = StripeSignature.BuildHeader(Now, Body, "whsec_a");
+        var header = StripeSigner.Header(Now, Body, "whsec_a");
         var tampered = (byte[])Body.Clone();
         tampered[^2] ^= 1;
         Assert.Equal(SignatureFailure.InvalidSignature, VerifierFactory.Create(Now, 300, "whsec_a").Verify(header, tampered).Failure);

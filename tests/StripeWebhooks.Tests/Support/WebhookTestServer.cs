@@ -12,7 +12,6 @@ using Npgsql;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
 using StripeWebhooks.Processing;
-using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks.Tests.Support;
 
@@ -101,7 +100,7 @@ public sealed class WebhookTestServer : IAsyncDisposable
 
     /// <summary>POSTs <paramref name="body"/> signed with <see cref="Secret"/> at the server's clock.</summary>
     public Task<HttpResponseMessage> PostSignedAsync(byte[] body, CancellationToken cancellationToken = default) =>
-        PostAsync(body, StripeSignature.BuildHeader(Clock.Now.ToUnixTimeSeconds(), body, Secret), cancellationToken);
+        PostAsync(body, StripeSigner.Header(Clock.Now.ToUnixTimeSeconds(), body, Secret), cancellationToken);
 
     /// <summary>POSTs an event built with <see cref="SampleEvents"/>, signed.</summary>
     public Task<HttpResponseMessage> PostSignedAsync(JsonNode stripeEvent, CancellationToken cancellationToken = default) =>
