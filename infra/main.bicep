@@ -68,6 +68,14 @@ param lockTimeoutSeconds int = 10
 @description('Webhooks__MaxAttempts')
 param maxAttempts int = 10
 
+@minValue(1)
+@description('Webhooks__PurgeBatchSize: rows per retention-purge statement.')
+param purgeBatchSize int = 1000
+
+@minValue(0)
+@description('Webhooks__OpportunisticPurgeBatchSize: expired rows one request may delete on its way.')
+param opportunisticPurgeBatchSize int = 100
+
 @description('Billing__UserIdMetadataKey')
 param userIdMetadataKey string = 'user_id'
 
@@ -241,6 +249,8 @@ var webhookSettings = union(
     Webhooks__MaxBodyBytes: string(maxBodyBytes)
     Webhooks__LockTimeoutSeconds: string(lockTimeoutSeconds)
     Webhooks__MaxAttempts: string(maxAttempts)
+    Webhooks__PurgeBatchSize: string(purgeBatchSize)
+    Webhooks__OpportunisticPurgeBatchSize: string(opportunisticPurgeBatchSize)
     Billing__UserIdMetadataKey: userIdMetadataKey
     Billing__DefaultTier: defaultTier
     // Top-level so the Functions host resolves %PurgeSchedule% in the timer trigger.

@@ -84,6 +84,7 @@ internal static class ServeCommand
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddStripeWebhooks(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPurgeService>();
+        builder.Services.AddOtlpExportWhenConfigured(builder.Configuration);
 
         string? record = null;
         try
