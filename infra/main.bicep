@@ -71,6 +71,12 @@ param outboxSweepDelaySeconds int = 10
 @description('Outbox__MaxDequeueCount: deliveries before a message is poison (keep equal to host.json).')
 param outboxMaxDequeueCount int = 5
 
+@description('Outbox__RetryDelaySeconds: serve\'s listener only (host.json visibilityTimeout on Azure); kept in step.')
+param outboxRetryDelaySeconds int = 5
+
+@description('Outbox__DispatchBatchSize: messages dispatched per transaction.')
+param outboxDispatchBatchSize int = 32
+
 @description('Webhooks__MaxBodyBytes')
 param maxBodyBytes int = 1048576
 
@@ -79,6 +85,14 @@ param lockTimeoutSeconds int = 10
 
 @description('Webhooks__MaxAttempts')
 param maxAttempts int = 10
+
+@minValue(1)
+@description('Webhooks__PurgeBatchSize: rows per retention-purge statement.')
+param purgeBatchSize int = 1000
+
+@minValue(0)
+@description('Webhooks__OpportunisticPurgeBatchSize: expired rows one request may delete on its way.')
+param opportunisticPurgeBatchSize int = 100
 
 @description('Billing__UserIdMetadataKey')
 param userIdMetadataKey string = 'user_id'
@@ -253,6 +267,8 @@ var webhookSettings = union(
     Webhooks__MaxBodyBytes: string(maxBodyBytes)
     Webhooks__LockTimeoutSeconds: string(lockTimeoutSeconds)
     Webhooks__MaxAttempts: string(maxAttempts)
+    Webhooks__PurgeBatchSize: string(purgeBatchSize)
+    Webhooks__OpportunisticPurgeBatchSize: string(opportunisticPurgeBatchSize)
     Billing__UserIdMetadataKey: userIdMetadataKey
     Billing__DefaultTier: defaultTier
     // Top-level so the Functions host resolves %PurgeSchedule% in the timer trigger.
@@ -262,6 +278,8 @@ var webhookSettings = union(
     Outbox__SweepSchedule: outboxSweepSchedule
     Outbox__SweepDelaySeconds: string(outboxSweepDelaySeconds)
     Outbox__MaxDequeueCount: string(outboxMaxDequeueCount)
+    Outbox__RetryDelaySeconds: string(outboxRetryDelaySeconds)
+    Outbox__DispatchBatchSize: string(outboxDispatchBatchSize)
   },
   webhookSecretSettings,
   billingPriceSettings

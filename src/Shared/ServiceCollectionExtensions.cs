@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EventReplayer>();
         services.TryAddSingleton<FailureLedgerQueries>();
         services.TryAddSingleton<WebhookStatisticsQuery>();
+        services.TryAddSingleton<EntitlementQueries>();
         services.AddStripeBilling(configuration);
         services.AddStripeOutbox(configuration);
         return services;

@@ -1,51 +1,52 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using StripeWebhooks.Cli.Development;
+using StripeWebhooks.Development;
 
 namespace StripeWebhooks.Cli.Commands;
 
-/// <summary>Configuration and services for the one-shot commands (everything but <c>serve</c>).</summary>
+/// <summary>Configuration and services for the one-shot commands (everything but <c>serve</c> and <c>send</c>).</summary>
 internal static class CliConfiguration
 {
+    /// <summary>What to do when there is no database to use; the one-shot commands answer it with exit code 2.</summary>
+    public const string NoDatabaseMessage =
+        "ConnectionStrings__Webhooks is not set and no `webhooks serve` with a private Postgres is running. " +
+        "Start `webhooks serve` in another terminal, or set ConnectionStrings__Webhooks=\"Host=...;Database=...;Username=...\".";
+
     /// <summary>
     /// The pipeline's services over the environment variables DESIGN.md's configuration table names (<c>__</c> nests),
     /// logging warnings to stderr so stdout carries only the command's output.
     /// </summary>
-    public static ServiceProvider BuildServices() =>
-        new ServiceCollection()
+    /// <remarks>
+    /// Without <c>ConnectionStrings__Webhooks</c> the database is the private Postgres of the running
+    /// <c>webhooks serve</c> (the newest, when several run), named on stderr, with serve's development price map when no
+    /// <c>Billing__Prices__*</c> is set, so <c>replay</c> applies what serve would have.
+    /// </remarks>
+    /// <exception cref="CliException">No connection string and no serve running.</exception>
+    public static ServiceProvider BuildServices()
+    {
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var development = new Dictionary<string, string?>();
+        if (string.IsNullOrEmpty(environment.GetConnectionString("Webhooks")))
+        {
+            var running = ServeRegistry.FindRunning();
+            var serve = running.Count > 0 ? running[0] : throw new CliException(NoDatabaseMessage);
+            var others = running.Count > 1 ? $"; {running.Count - 1} other serve(s) running, this is the newest" : "";
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(serve.ConnectionString);
+            Console.Error.WriteLine($"database: {database.Host}:{database.Port}/{database.Database}, the private Postgres of webhooks serve (pid {serve.ProcessId}{others})");
+            development["ConnectionStrings:Webhooks"] = serve.ConnectionString;
+            if (serve.SamplePrices && !environment.GetSection("Billing:Prices").GetChildren().Any())
+            {
+                development[$"Billing:Prices:{SampleEvents.SamplePriceId}"] = SampleEvents.SampleTier;
+            }
+        }
+
+        return new ServiceCollection()
             // One console provider: the first call sets its format, the second sends every level to stderr.
             .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
-            .AddStripeWebhooks(new ConfigurationBuilder().AddEnvironmentVariables().Build())
+            .AddStripeWebhooks(new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(development).Build())
             .BuildServiceProvider();
-
-    /// <summary>Runs <paramref name="action"/>, turning configuration errors into one clear line and exit code 2.</summary>
-    public static async Task<int> RunAsync(Func<Task<int>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (OptionsValidationException ex)
-        {
-            foreach (var failure in ex.Failures)
-            {
-                await Console.Error.WriteLineAsync($"configuration error: {failure}");
-            }
-
-            return 2;
-        }
-        catch (Npgsql.NpgsqlException ex) when (ex is not Npgsql.PostgresException)
-        {
-            await Console.Error.WriteLineAsync($"error: cannot reach the database named by ConnectionStrings__Webhooks: {ex.Message}");
-            return 1;
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
-                                                   || ex.Message.Contains("Migration", StringComparison.Ordinal))
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return 2;
-        }
     }
 }

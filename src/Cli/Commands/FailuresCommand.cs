@@ -10,9 +10,9 @@ internal static class FailuresCommand
     public static Command Create()
     {
         var all = new Option<bool>("--all") { Description = "Include resolved failures." };
-        var limit = new Option<int>("--limit") { Description = "Most rows to show.", DefaultValueFactory = _ => 100 };
+        var limit = new Option<int>("--limit") { Description = "Most rows to show.", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var command = new Command("failures", "List failed events: id, type, attempts, last error, first/last failed.") { all, limit };
-        command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
             var failures = await services.GetRequiredService<FailureLedgerQueries>()
@@ -31,7 +31,7 @@ internal static class FailuresCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -4,13 +4,13 @@ using StripeWebhooks.Persistence;
 
 namespace StripeWebhooks.Cli.Commands;
 
-/// <summary><c>webhooks migrate</c>: applies pending migrations to <c>ConnectionStrings__Webhooks</c>.</summary>
+/// <summary><c>webhooks migrate</c>: applies pending migrations to <c>ConnectionStrings__Webhooks</c> (or serve's private Postgres).</summary>
 internal static class MigrateCommand
 {
     public static Command Create()
     {
-        var command = new Command("migrate", "Apply pending database migrations to ConnectionStrings__Webhooks.");
-        command.SetAction((_, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        var command = new Command("migrate", "Apply pending database migrations (to ConnectionStrings__Webhooks, or the running serve's private Postgres).");
+        command.SetAction(async (_, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
             var applied = await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
@@ -21,7 +21,7 @@ internal static class MigrateCommand
 
             Console.WriteLine(applied.Count == 0 ? "database is up to date" : $"{applied.Count} migration(s) applied");
             return 0;
-        }));
+        });
         return command;
     }
 }

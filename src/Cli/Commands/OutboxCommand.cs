@@ -14,7 +14,7 @@ internal static class OutboxCommand
     {
         var limit = new Option<int>("--limit") { Description = "At most this many messages.", DefaultValueFactory = _ => 50 };
         var command = new Command("outbox", "List outbox messages given up on after Outbox__MaxDequeueCount failed deliveries (poison).") { limit };
-        command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
             var poisoned = await services.GetRequiredService<OutboxOperations>().ReadPoisonedAsync(parseResult.GetValue(limit), cancellationToken);
@@ -32,7 +32,7 @@ internal static class OutboxCommand
 
             Console.WriteLine("re-run one with: webhooks outbox rerun <message id>");
             return 0;
-        }));
+        });
         command.Subcommands.Add(CreateRerun());
         return command;
     }
@@ -41,7 +41,7 @@ internal static class OutboxCommand
     {
         var messageId = new Argument<string>("message-id") { Description = "The outbox message id, e.g. evt_...:entitlement.changed:user_42." };
         var command = new Command("rerun", "Consume a poisoned outbox message again in this process (handlers that applied it are skipped).") { messageId };
-        command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
             var id = parseResult.GetValue(messageId)!;
@@ -58,7 +58,7 @@ internal static class OutboxCommand
                     Console.WriteLine($"{id}: applied; no longer poisoned");
                     return 0;
             }
-        }));
+        });
         return command;
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using StripeWebhooks.Configuration;
 using StripeWebhooks.Persistence;
 
 namespace StripeWebhooks.Cli.Commands;
@@ -12,39 +14,32 @@ internal static class PurgeCommand
     {
         var olderThan = new Option<string?>("--older-than")
         {
-            Description = "Age of the claims to delete, e.g. 30d or 96h (default: Webhooks__RetentionDays; never less than 4d).",
+            Description = $"Age of the claims to delete, e.g. 30d or 96h (default: Webhooks__RetentionDays; never less than {WebhookOptions.MinimumRetentionDays}d).",
         };
-        var command = new Command("purge", "Delete claims older than the retention period, in batches.") { olderThan };
-        command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        olderThan.Validators.Add(result =>
         {
-            TimeSpan? age = null;
-            if (parseResult.GetValue(olderThan) is { } text)
+            var text = result.GetValueOrDefault<string?>() ?? "";
+            if (ParseAge(text) is not { } age)
             {
-                if (ParseAge(text) is not { } parsed)
-                {
-                    await Console.Error.WriteLineAsync($"error: --older-than '{text}' is not an age like 30d or 96h.");
-                    return 2;
-                }
-
-                age = parsed;
+                result.AddError($"--older-than '{text}' is not an age like 30d or 96h.");
             }
-
+            else if (age < TimeSpan.FromDays(WebhookOptions.MinimumRetentionDays))
+            {
+                result.AddError($"--older-than {text} is inside Stripe's 3-day retry window: claims younger than {WebhookOptions.MinimumRetentionDays}d are never purged.");
+            }
+        });
+        var command = new Command("purge", "Delete claims older than the retention period, in batches.") { olderThan };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var age = parseResult.GetValue(olderThan) is { } text ? ParseAge(text) : null;
             await using var services = CliConfiguration.BuildServices();
             var purger = services.GetRequiredService<RetentionPurger>();
-            try
-            {
-                var deleted = age is { } value
-                    ? await purger.PurgeOlderThanAsync(value, cancellationToken)
-                    : await purger.PurgeExpiredAsync(cancellationToken);
-                Console.WriteLine($"purged {deleted} claim(s)");
-                return 0;
-            }
-            catch (ArgumentOutOfRangeException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message.Split(Environment.NewLine)[0]}");
-                return 2;
-            }
-        }));
+            var deleted = await WithProgressAsync(progress => age is { } value
+                ? purger.PurgeOlderThanAsync(value, progress, cancellationToken)
+                : purger.PurgeExpiredAsync(progress, cancellationToken));
+            Console.WriteLine($"purged {deleted} claim(s)");
+            return 0;
+        });
         return command;
     }
 
@@ -63,5 +58,24 @@ internal static class PurgeCommand
             'm' => TimeSpan.FromMinutes(amount),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// Runs the purge under a live status line on stderr (a spinner and the running count) when stderr is a terminal;
+    /// redirected, nothing but the final count is written.
+    /// </summary>
+    private static async Task<long> WithProgressAsync(Func<IProgress<long>, Task<long>> purge)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            return await purge(new Progress<long>());
+        }
+
+        return await console.Status().StartAsync("purging expired claims ...", async context =>
+        {
+            var progress = new Progress<long>(deleted => context.Status($"purging expired claims: {deleted:N0} deleted so far ..."));
+            return await purge(progress);
+        });
     }
 }

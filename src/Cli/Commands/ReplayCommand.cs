@@ -12,7 +12,7 @@ internal static class ReplayCommand
         var eventId = new Argument<string>("event-id") { Description = "The evt_... id of a failed or parked event." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Run the handlers, print what would change, and roll back." };
         var command = new Command("replay", "Re-run the handlers of a failed or parked event and resolve it.") { eventId, dryRun };
-        command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
             var id = parseResult.GetValue(eventId)!;
@@ -40,7 +40,7 @@ internal static class ReplayCommand
 
             Console.WriteLine(result.Outcome == ReplayOutcome.DryRun ? "failure left open" : "failure resolved");
             return 0;
-        }));
+        });
         return command;
     }
 }

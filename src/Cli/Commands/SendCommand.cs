@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using StripeWebhooks.Billing;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
 
@@ -8,10 +10,12 @@ namespace StripeWebhooks.Cli.Commands;
 
 /// <summary>
 /// <c>webhooks send</c>: builds (or reads) an event, signs it the way Stripe does and POSTs it; a local
-/// stand-in for <c>stripe trigger</c>.
+/// stand-in for <c>stripe trigger</c>. Says what it sent (type, id, customer, subscription, user), then each reply.
 /// </summary>
 internal static class SendCommand
 {
+    private const string DefaultType = "customer.subscription.updated";
+
     public static Command Create()
     {
         var secret = new Option<string?>("--secret") { Description = "Signing secret (default: Stripe__WebhookSecrets__0)." };
@@ -19,35 +23,44 @@ internal static class SendCommand
         {
             Description = "Endpoint to POST to.",
             DefaultValueFactory = _ => $"{ServeCommand.DefaultUrls}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}",
+        }.HttpUrl();
+        var type = new Option<string>("--type")
+        {
+            Description = $"Event type to build, one of: {string.Join(", ", SampleEvents.Types)}.",
+            DefaultValueFactory = _ => DefaultType,
+            HelpName = "type",
         };
-        var type = new Option<string>("--type") { Description = "Event type to build.", DefaultValueFactory = _ => "customer.subscription.updated" };
+        type.AcceptOnlyFromAmong([.. SampleEvents.Types]);
         var id = new Option<string?>("--id") { Description = "Event id (default: a new evt_...)." };
-        var times = new Option<int>("--times") { Description = "How many times to deliver the same event.", DefaultValueFactory = _ => 1 };
-        var file = new Option<FileInfo?>("--file") { Description = "Send this JSON file's exact bytes instead of a built event." };
+        var times = new Option<int>("--times") { Description = "How many times to deliver the same event.", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var file = new Option<FileInfo>("--file") { Description = "Send this JSON file's exact bytes instead of a built event (so no --id or --type)." };
+        file.AcceptExistingOnly();
         var command = new Command("send", "Sign an event like Stripe and POST it (a local stand-in for `stripe trigger`).")
         {
             secret, url, type, id, times, file,
         };
+        command.Validators.Add(result =>
+        {
+            // The file is sent byte for byte (its signature covers those bytes): --id and --type cannot apply to it.
+            if (result.GetResult(file) is not null && (result.GetResult(id) is not null || result.GetResult(type) is { Implicit: false }))
+            {
+                result.AddError("--file sends the file's exact bytes, so --id and --type cannot change it: edit the file, or drop --file.");
+            }
+        });
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var signingSecret = parseResult.GetValue(secret) ?? Environment.GetEnvironmentVariable("Stripe__WebhookSecrets__0");
             if (string.IsNullOrEmpty(signingSecret))
             {
-                await Console.Error.WriteLineAsync("error: give --secret whsec_... (or set Stripe__WebhookSecrets__0).");
-                return 2;
-            }
-
-            var count = parseResult.GetValue(times);
-            if (count < 1)
-            {
-                await Console.Error.WriteLineAsync("error: --times must be at least 1.");
-                return 2;
+                throw new CliException("give --secret whsec_... (serve prints it), or set Stripe__WebhookSecrets__0.");
             }
 
             var body = parseResult.GetValue(file) is { } path
                 ? await File.ReadAllBytesAsync(path.FullName, cancellationToken)
                 : SampleEvents.ToBytes(SampleEvents.Build(parseResult.GetValue(type)!, parseResult.GetValue(id)));
-            return await SendAsync(parseResult.GetValue(url)!, signingSecret, body, count, cancellationToken);
+            var userIdKey = Environment.GetEnvironmentVariable("Billing__UserIdMetadataKey") is { Length: > 0 } key ? key : BillingOptions.DefaultUserIdMetadataKey;
+            Console.WriteLine(EventSummary.Describe(body, userIdKey));
+            return await SendAsync(parseResult.GetValue(url)!, signingSecret, body, parseResult.GetValue(times), cancellationToken);
         });
         return command;
     }
@@ -59,25 +72,46 @@ internal static class SendCommand
         var payload = Encoding.UTF8.GetString(body);
         for (var i = 0; i < times; i++)
         {
-            // Stripe signs each delivery afresh, with that attempt's timestamp; signed by Stripe.net, an independent signer.
-            var header = Stripe.EventUtility.GenerateSignatureHeader(payload, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader, header);
+            request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader, Sign(payload, secret));
+            HttpResponseMessage response;
             try
             {
-                using var response = await http.SendAsync(request, cancellationToken);
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                Console.WriteLine($"{(int)response.StatusCode} {text}");
-                failures += response.IsSuccessStatusCode ? 0 : 1;
+                response = await http.SendAsync(request, cancellationToken);
             }
             catch (HttpRequestException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {url}: {ex.Message}");
-                return 1;
+                throw new CliException($"nothing answers at {url} ({ex.Message}); is `webhooks serve` running?", ExitCodes.Failed, ex);
+            }
+            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new CliException($"{url} did not answer within {http.Timeout.TotalSeconds:0} s", ExitCodes.Failed, ex);
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                Console.WriteLine($"{(int)response.StatusCode} {(text.Length == 0 ? "(empty body)" : text)}");
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    var uri = new Uri(url);
+                    throw new CliException(
+                        $"{url} is not the webhook route: nothing there takes webhooks (serve's is {uri.Scheme}://{uri.Authority}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook})",
+                        ExitCodes.Failed);
+                }
+
+                failures += response.IsSuccessStatusCode ? 0 : 1;
             }
         }
 
-        return failures == 0 ? 0 : 1;
+        return failures == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
+
+    /// <summary>
+    /// The Stripe-Signature header for one delivery: Stripe signs each attempt afresh, with that attempt's timestamp;
+    /// signed by Stripe.net, an independent signer.
+    /// </summary>
+    private static string Sign(string payload, string secret) =>
+        Stripe.EventUtility.GenerateSignatureHeader(payload, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StripeWebhooks.Cli.Development;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
 using StripeWebhooks.Outbox;
@@ -25,20 +26,33 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => DefaultUrls };
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => DefaultUrls }.ListenUrls();
         var dataDir = new Option<string?>("--data-dir")
         {
-            Description = "Keep the private Postgres's data here (re-used on the next run) instead of a temporary directory.",
+            Description = "Keep the private Postgres's data here (the same database and port on the next run) instead of a temporary directory.",
         };
         var command = new Command("serve", "Serve POST /api/stripe/webhook and GET /api/health on Kestrel.") { urls, dataDir };
-        command.SetAction((parseResult, cancellationToken) => CliConfiguration.RunAsync(
-            () => RunAsync(parseResult.GetValue(urls)!, parseResult.GetValue(dataDir), cancellationToken)));
+        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult.GetValue(urls)!, parseResult.GetValue(dataDir), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(string urls, string? dataDirectory, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Before a private Postgres is started for nothing (Kestrel's own bind failure is still caught below).
+        if (ListenAddresses.FindBusy(urls) is { } busy)
+        {
+            throw new CliException($"{busy} is in use; pass --urls", ExitCodes.Failed);
+        }
+
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // A throw-away database is a development one (unless ASPNETCORE_ENVIRONMENT / DOTNET_ENVIRONMENT say otherwise).
+            EnvironmentName = string.IsNullOrEmpty(environment.GetConnectionString("Webhooks"))
+                              && string.IsNullOrEmpty(environment["ASPNETCORE_ENVIRONMENT"]) && string.IsNullOrEmpty(environment["DOTNET_ENVIRONMENT"])
+                ? Environments.Development
+                : null,
+        });
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Npgsql", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
@@ -46,8 +60,11 @@ internal static class ServeCommand
         var settings = new Dictionary<string, string?>();
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString("Webhooks")))
         {
-            Console.WriteLine("ConnectionStrings__Webhooks is not set: starting a private Postgres ...");
-            privatePostgres = await LocalPostgresServer.StartAsync(dataDirectory, durable: dataDirectory is not null, cancellationToken);
+            var creating = dataDirectory is null || !File.Exists(Path.Combine(dataDirectory, "PG_VERSION"));
+            Console.WriteLine(creating
+                ? "ConnectionStrings__Webhooks is not set: creating a private Postgres (initdb and start, a few seconds) ..."
+                : $"ConnectionStrings__Webhooks is not set: starting the private Postgres in {Path.GetFullPath(dataDirectory!)} ...");
+            privatePostgres = await StartPrivatePostgresAsync(dataDirectory, cancellationToken);
             settings["ConnectionStrings:Webhooks"] = privatePostgres.ConnectionString;
         }
 
@@ -58,16 +75,17 @@ internal static class ServeCommand
             settings["Stripe:WebhookSecrets:0"] = developmentSecret;
         }
 
-        // Billing refuses to start without a price map; SampleEvents (and so `send`) bill price_sample_pro.
+        // Billing refuses to start without a price map; SampleEvents (and so `send`) bill the sample price.
         var developmentPrices = !builder.Configuration.GetSection("Billing:Prices").GetChildren().Any();
         if (developmentPrices)
         {
-            settings["Billing:Prices:price_sample_pro"] = "pro";
+            settings[$"Billing:Prices:{SampleEvents.SamplePriceId}"] = SampleEvents.SampleTier;
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddStripeWebhooks(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPurgeService>();
+        builder.Services.AddOtlpExportWhenConfigured(builder.Configuration);
         // Outbox messages: from the queue when AzureWebJobsStorage names one (as ProcessOutboxMessage does on Azure),
         // otherwise consumed in-process straight from the table.
         builder.Services.AddOutboxQueueListener(builder.Configuration);
@@ -79,17 +97,26 @@ internal static class ServeCommand
                 provider.GetRequiredService<IOptions<Billing.BillingOptions>>().Value.DefaultTier, provider.GetRequiredService<ILogger<WelcomeEmailHandler>>()));
         }
 
+        string? record = null;
         try
         {
             await using var app = builder.Build();
             app.MapStripeWebhooks();
             // Validate configuration before touching the database, so a bad setting is reported as such.
             app.Services.GetRequiredService<IStartupValidator>().Validate();
+            Console.WriteLine("applying migrations ...");
             var applied = await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
-            await app.StartAsync(cancellationToken);
+            await ListenAddresses.StartAsync(app, urls, cancellationToken);
 
             var url = urls.Split(';')[0].TrimEnd('/');
-            Console.WriteLine($"webhook endpoint: {url}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}");
+            var webhookUrl = $"{url}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}";
+            if (privatePostgres is not null)
+            {
+                record = ServeRegistry.Register(new ServeRecord(Environment.ProcessId, DateTimeOffset.UtcNow, privatePostgres.ConnectionString,
+                    privatePostgres.DataDirectory, webhookUrl, developmentPrices));
+            }
+
+            Console.WriteLine($"webhook endpoint: {webhookUrl}");
             Console.WriteLine($"health:           {url}/{WebhookRoutes.Prefix}/{WebhookRoutes.Health}");
             Console.WriteLine($"outbox:           {(string.IsNullOrEmpty(builder.Configuration["AzureWebJobsStorage"]) && string.IsNullOrEmpty(builder.Configuration["AzureWebJobsStorage:queueServiceUri"])
                 ? "consumed in-process (set AzureWebJobsStorage for the queue)"
@@ -98,31 +125,51 @@ internal static class ServeCommand
             if (privatePostgres is not null)
             {
                 Console.WriteLine($"private postgres: {privatePostgres.ConnectionString}{(dataDirectory is null ? " (removed on exit)" : $" (kept in {privatePostgres.DataDirectory})")}");
+                Console.WriteLine($"psql:             psql postgresql://postgres@127.0.0.1:{privatePostgres.Port}/webhooks");
+                Console.WriteLine("operate it:       webhooks stats | failures | entitlements | replay | purge | migrate use this database while serve runs");
             }
 
             if (developmentSecret is not null)
             {
                 // A freshly generated development secret is not a secret worth hiding; a configured one is never printed.
                 Console.WriteLine($"signing secret:   {developmentSecret}");
-                Console.WriteLine($"try:              dotnet run --project src/Cli -- send --secret {developmentSecret} --url {url}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook}");
+                Console.WriteLine($"try:              webhooks send --secret {developmentSecret} --url {webhookUrl}");
             }
 
             if (developmentPrices)
             {
-                Console.WriteLine("price map:        Billing__Prices__price_sample_pro=pro (development; set Billing__Prices__<price id> for yours)");
+                Console.WriteLine($"price map:        Billing__Prices__{SampleEvents.SamplePriceId}={SampleEvents.SampleTier} (development; set Billing__Prices__<price id> for yours)");
             }
 
-            Console.WriteLine("ready:            Ctrl-C stops serve (and the private Postgres)");
+            Console.WriteLine("ready:            Ctrl-C (or SIGTERM) stops serve (and the private Postgres)");
             Console.Out.Flush();
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         }
         finally
         {
+            if (record is not null)
+            {
+                ServeRegistry.Unregister(record);
+            }
+
             if (privatePostgres is not null)
             {
                 await privatePostgres.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Starts the private Postgres; a failing initdb or pg_ctl (their output included) is one error, not a bug.</summary>
+    private static async Task<LocalPostgresServer> StartPrivatePostgresAsync(string? dataDirectory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LocalPostgresServer.StartAsync(dataDirectory, durable: dataDirectory is not null, cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliException($"the private Postgres did not start: {ex.Message.ReplaceLineEndings(" ").Trim()}", ExitCodes.Failed, ex);
         }
     }
 }

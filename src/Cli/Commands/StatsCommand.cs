@@ -10,7 +10,7 @@ internal static class StatsCommand
     public static Command Create()
     {
         var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge, outbox backlog.");
-        command.SetAction((_, cancellationToken) => CliConfiguration.RunAsync(async () =>
+        command.SetAction(async (_, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
             var s = await services.GetRequiredService<WebhookStatisticsQuery>().ReadAsync(cancellationToken);
@@ -28,7 +28,7 @@ internal static class StatsCommand
             Console.WriteLine($"outbox undispatched:   {s.OutboxUndispatched}{(s.OldestUndispatchedAge is { } pending ? $" (oldest {pending.TotalSeconds:F0} s old)" : "")}");
             Console.WriteLine($"outbox poisoned:       {s.OutboxPoisoned}{(s.OutboxPoisoned > 0 ? " (see `webhooks outbox`)" : "")}");
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -17,6 +18,9 @@ namespace StripeWebhooks.Development;
 public sealed class LocalPostgresServer : IAsyncDisposable
 {
     private const string DatabaseName = "webhooks";
+
+    // A kept data directory remembers its port here, so connection strings copied from an earlier run still work.
+    private const string PortFile = "webhooks.port";
 
     private readonly string _binDirectory;
     private readonly bool _removeOnDispose;
@@ -41,7 +45,10 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     public string ConnectionStringFor(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=100;Timeout=15";
 
-    /// <summary>Starts a server; with <paramref name="dataDirectory"/> null a temporary one is created and later removed.</summary>
+    /// <summary>
+    /// Starts a server; with <paramref name="dataDirectory"/> null a temporary one is created and later removed. A kept
+    /// data directory keeps its port across restarts while that port is free.
+    /// </summary>
     /// <param name="dataDirectory">Keep the cluster here (re-used when it already holds one).</param>
     /// <param name="durable">False turns off fsync: faster, and fine for data that may be lost with the machine.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
@@ -55,9 +62,10 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         if (runAsPostgres)
         {
             await RunAsync("chown", ["-R", "postgres:", dataDirectory], cancellationToken);
+            await EnsurePostgresUserCanWriteAsync(dataDirectory, cancellationToken);
         }
 
-        var port = FreeLoopbackPort();
+        var port = removeOnDispose ? FreeLoopbackPort() : KeptPort(dataDirectory) ?? FreeLoopbackPort();
         var server = new LocalPostgresServer(bin, dataDirectory, port, removeOnDispose);
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
@@ -69,6 +77,11 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         await server.RunPostgresToolAsync("pg_ctl", ["-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-o", settings, "-w", "-t", "60", "start"], cancellationToken);
         await server.StartWatchdogAsync(cancellationToken);
         await server.EnsureDatabaseAsync(DatabaseName, cancellationToken);
+        if (!removeOnDispose)
+        {
+            await File.WriteAllTextAsync(Path.Combine(dataDirectory, PortFile), port.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        }
+
         return server;
     }
 
@@ -190,6 +203,41 @@ public sealed class LocalPostgresServer : IAsyncDisposable
             : null;
         return candidate ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or in /usr/lib/postgresql/*/bin. Install them (apt-get install postgresql) or set ConnectionStrings__Webhooks.");
+    }
+
+    /// <summary>A directory under one the <c>postgres</c> user cannot enter (e.g. <c>/root</c>) would fail initdb obscurely.</summary>
+    private static async Task EnsurePostgresUserCanWriteAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync("runuser", ["-u", "postgres", "--", "test", "-w", dataDirectory], cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new UnauthorizedAccessException(
+                $"Postgres runs as the postgres user, which cannot write to {dataDirectory} (a parent directory is closed to it): choose a directory it can reach, e.g. under /tmp or /var/lib.", ex);
+        }
+    }
+
+    /// <summary>The port <paramref name="dataDirectory"/>'s server used last time, when it is free now.</summary>
+    private static int? KeptPort(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, PortFile);
+        if (!File.Exists(path) || !int.TryParse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture, out var port))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return port;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 
     private static int FreeLoopbackPort()

@@ -16,6 +16,23 @@ public static class SampleEvents
     /// </summary>
     public const string CurrentApiVersion = "2026-10-28.endive";
 
+    /// <summary>The price built subscription events bill, and the one <c>webhooks serve</c> maps when no price map is set.</summary>
+    public const string SamplePriceId = "price_sample_pro";
+
+    /// <summary>The tier of <see cref="SamplePriceId"/> in the development price map.</summary>
+    public const string SampleTier = "pro";
+
+    /// <summary>The types <see cref="Build"/> shapes for the built-in billing handlers (what <c>webhooks send --type</c> accepts).</summary>
+    public static IReadOnlyList<string> Types { get; } =
+    [
+        "checkout.session.completed",
+        "customer.subscription.created",
+        "customer.subscription.updated",
+        "customer.subscription.deleted",
+        "invoice.paid",
+        "invoice.payment_failed",
+    ];
+
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
     /// <summary>A fresh copy of Stripe's sample subscription.</summary>
@@ -48,7 +65,7 @@ public static class SampleEvents
     /// their object with consistent ids; any other type gets Stripe's sample object.
     /// </summary>
     public static JsonObject Build(string type, string? id = null, long? created = null,
-        string subscriptionId = "sub_sample0001", string customerId = "cus_sample0001", string priceId = "price_sample_pro")
+        string subscriptionId = "sub_sample0001", string customerId = "cus_sample0001", string priceId = SamplePriceId)
     {
         id ??= NewEventId();
         var when = created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -30,33 +30,38 @@ public sealed partial class StripeWebhookEndpoint(
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        // Current for the rest of the delivery, so Npgsql's command spans are its children.
+        using var activity = WebhookTracing.StartDelivery();
         using var body = await RequestBody.ReadAsync(request, _maxBodyBytes, cancellationToken);
         if (body.TooLarge)
         {
-            return Reject(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Body is larger than {_maxBodyBytes} bytes.");
+            return Reject(activity, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Body is larger than {_maxBodyBytes} bytes.");
         }
 
         var headers = request.Headers[SignatureHeader];
         if (headers.Count > 1)
         {
-            return Reject(StatusCodes.Status400BadRequest, "malformed_signature", "More than one Stripe-Signature header.");
+            return Reject(activity, StatusCodes.Status400BadRequest, "malformed_signature", "More than one Stripe-Signature header.");
         }
 
         var verification = verifier.Verify(headers.Count == 0 ? default : headers[0].AsSpan(), body.Bytes.Span);
         if (!verification.IsValid)
         {
-            return RejectSignature(verification.Failure);
+            return RejectSignature(activity, verification.Failure);
         }
 
         metrics.SecretMatched(verification.SecretIndex);
+        WebhookTracing.Verified(activity, verification.SecretIndex);
 
         if (!StripeEventParser.TryParse(body.Bytes, out var stripeEvent, out var parseError))
         {
-            return Reject(StatusCodes.Status400BadRequest, "malformed_event", $"Body is not a Stripe event: {parseError}.");
+            return Reject(activity, StatusCodes.Status400BadRequest, "malformed_event", $"Body is not a Stripe event: {parseError}.");
         }
 
+        WebhookTracing.Parsed(activity, stripeEvent);
         var result = await processor.ProcessAsync(stripeEvent, cancellationToken);
         metrics.Delivery(result.Outcome);
+        WebhookTracing.Completed(activity, result);
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogDelivery(logger, stripeEvent.Id, stripeEvent.Type, result.Outcome, verification.SecretIndex, elapsedMs);
         return result.Outcome switch
@@ -73,17 +78,18 @@ public sealed partial class StripeWebhookEndpoint(
         };
     }
 
-    private IResult RejectSignature(SignatureFailure failure) => failure switch
+    private IResult RejectSignature(Activity? activity, SignatureFailure failure) => failure switch
     {
-        SignatureFailure.MissingSignature => Reject(StatusCodes.Status400BadRequest, "missing_signature", "No Stripe-Signature header."),
-        SignatureFailure.MalformedSignature => Reject(StatusCodes.Status400BadRequest, "malformed_signature", "Stripe-Signature needs t=<unix seconds> and at least one v1=<hex>."),
-        SignatureFailure.TimestampOutOfTolerance => Reject(StatusCodes.Status400BadRequest, "timestamp_out_of_tolerance", "Signature timestamp is outside the tolerance."),
-        _ => Reject(StatusCodes.Status400BadRequest, "invalid_signature", "No v1 signature matches a configured signing secret."),
+        SignatureFailure.MissingSignature => Reject(activity, StatusCodes.Status400BadRequest, "missing_signature", "No Stripe-Signature header."),
+        SignatureFailure.MalformedSignature => Reject(activity, StatusCodes.Status400BadRequest, "malformed_signature", "Stripe-Signature needs t=<unix seconds> and at least one v1=<hex>."),
+        SignatureFailure.TimestampOutOfTolerance => Reject(activity, StatusCodes.Status400BadRequest, "timestamp_out_of_tolerance", "Signature timestamp is outside the tolerance."),
+        _ => Reject(activity, StatusCodes.Status400BadRequest, "invalid_signature", "No v1 signature matches a configured signing secret."),
     };
 
-    private IResult Reject(int statusCode, string error, string message)
+    private IResult Reject(Activity? activity, int statusCode, string error, string message)
     {
         metrics.Rejected(error);
+        WebhookTracing.Rejected(activity, error);
         LogRejected(logger, error, statusCode);
         return WebhookResponses.Error(statusCode, error, message);
     }

@@ -48,11 +48,20 @@ public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOption
         """;
 
     /// <summary>Purges everything older than <c>Webhooks__RetentionDays</c>; returns the number of claims deleted.</summary>
-    public Task<long> PurgeExpiredAsync(CancellationToken cancellationToken) =>
-        PurgeOlderThanAsync(TimeSpan.FromDays(options.Value.RetentionDays), cancellationToken);
+    public Task<long> PurgeExpiredAsync(CancellationToken cancellationToken) => PurgeExpiredAsync(null, cancellationToken);
+
+    /// <summary>As <see cref="PurgeExpiredAsync(CancellationToken)"/>, reporting the running count after each batch.</summary>
+    public Task<long> PurgeExpiredAsync(IProgress<long>? progress, CancellationToken cancellationToken) =>
+        PurgeOlderThanAsync(TimeSpan.FromDays(options.Value.RetentionDays), progress, cancellationToken);
 
     /// <summary>Purges claims older than <paramref name="age"/>; refuses ages inside Stripe's retry window.</summary>
-    public async Task<long> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken)
+    public Task<long> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken) => PurgeOlderThanAsync(age, null, cancellationToken);
+
+    /// <summary>
+    /// Purges claims older than <paramref name="age"/>, reporting the number deleted so far to <paramref name="progress"/>
+    /// after each batch; refuses ages inside Stripe's retry window.
+    /// </summary>
+    public async Task<long> PurgeOlderThanAsync(TimeSpan age, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (age < TimeSpan.FromDays(WebhookOptions.MinimumRetentionDays))
         {
@@ -82,6 +91,7 @@ public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOption
             }
 
             total += deleted;
+            progress?.Report(total);
             from = reader.GetFieldValue<DateTime>(1);
             // Leave Postgres to the webhooks for as long as the batch held it, so on a quiet server the purge takes
             // at most half a core and live deliveries keep their latency while a large backlog goes. At most 10 ms:

@@ -22,10 +22,17 @@ internal sealed class WebhookDatabaseOptionsValidator(IOptions<PostgresOptions> 
             settings = new NpgsqlConnectionStringBuilder();
         }
 
-        if (string.IsNullOrWhiteSpace(options.ConnectionString) || settings.Count == 0)
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return ValidateOptionsResult.Fail(
                 $"{WebhookDataSourceFactory.ConnectionStringKey} must be set to an Npgsql connection string (Host=...;Database=...;Username=...).");
+        }
+
+        if (settings.Count == 0)
+        {
+            // Never echo the value: a malformed string may still hold a password.
+            return ValidateOptionsResult.Fail(
+                $"{WebhookDataSourceFactory.ConnectionStringKey} is not an Npgsql connection string; expected Host=...;Database=...;Username=...");
         }
 
         try

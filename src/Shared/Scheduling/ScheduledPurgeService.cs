@@ -29,9 +29,18 @@ public sealed partial class ScheduledPurgeService(
 
             LogNextRun(logger, next);
             // Task.Delay refuses waits past ~49 days (a quarterly or yearly schedule): wait in steps, re-reading the clock.
-            for (var wait = next - now; wait > TimeSpan.Zero; wait = next - clock.GetUtcNow())
+            try
             {
-                await Task.Delay(wait < LongestWait ? wait : LongestWait, clock, stoppingToken);
+                for (var wait = next - now; wait > TimeSpan.Zero; wait = next - clock.GetUtcNow())
+                {
+                    await Task.Delay(wait < LongestWait ? wait : LongestWait, clock, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopped while waiting: not a failure. (When the host fails to start, e.g. on a busy port, it does not
+                // count a cancelled service as stopped and would otherwise report it as crashed.)
+                return;
             }
 
             try

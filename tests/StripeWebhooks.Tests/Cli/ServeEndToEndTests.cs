@@ -18,8 +18,9 @@ public partial class ServeEndToEndTests
 
         Assert.Equal(0, exitCode);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("""200 {"received":true,"duplicate":false,"eventId":"evt_readme_demo"}""", lines[0].Trim());
-        Assert.Equal("""200 {"received":true,"duplicate":true,"eventId":"evt_readme_demo"}""", lines[1].Trim());
+        Assert.Equal("customer.subscription.updated evt_readme_demo: customer cus_sample0001, subscription sub_sample0001, user via cus_sample0001 (not in the event)", lines[0].Trim());
+        Assert.Equal("""200 {"received":true,"duplicate":false,"eventId":"evt_readme_demo"}""", lines[1].Trim());
+        Assert.Equal("""200 {"received":true,"duplicate":true,"eventId":"evt_readme_demo"}""", lines[2].Trim());
         Assert.Equal(0, await serve.TerminateAsync());
     }
 

@@ -5,35 +5,35 @@ using Xunit.Abstractions;
 
 namespace StripeWebhooks.Tests.Infra;
 
-// The app settings the Bicep gives the function app must cover every setting DESIGN.md lists,
-// or the deployed app starts with a default where the operator meant to choose.
+// The app settings the compiled template gives the function app must cover every setting the README's
+// configuration table lists, or the deployed app starts with a default where the operator meant to choose.
 public sealed partial class AppSettingsTests(ITestOutputHelper output)
 {
-    static readonly string[] DesignSettings = Support.DesignSettings.Keys;
-
-    static readonly IReadOnlySet<string> Keys = InfraFiles.BicepFiles()
-        .SelectMany(f => BicepDocument.Load(f).PropertyNames()).ToHashSet(StringComparer.Ordinal);
-
-    static readonly IReadOnlySet<string> KeyPrefixes = InfraFiles.BicepFiles()
-        .SelectMany(f => BicepDocument.Load(f).InterpolatedKeyPrefixes()).ToHashSet(StringComparer.Ordinal);
-
-    static bool IsSet(string setting)
+    // Key -> value, rendered (ArmTemplate.Render): "Stripe__WebhookSecrets__{slot}" -> "@Microsoft.KeyVault(...)".
+    static readonly Lazy<IReadOnlyDictionary<string, string>> Settings = new(() =>
     {
-        if (setting.EndsWith("__", StringComparison.Ordinal))
-        {
-            return KeyPrefixes.Contains(setting) || Keys.Any(k => k.StartsWith(setting, StringComparison.Ordinal));
-        }
+        var app = ArmTemplate.Main.Module("functionApp");
+        var config = app.Resources("Microsoft.Web/sites/config")
+            .Single(r => app.Render(ArmExpression.Parse((string)r["name"]!)).EndsWith("/appsettings", StringComparison.Ordinal));
+        return app.ObjectEntries(ArmTemplate.ToExpression(config["properties"])).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+    });
 
-        // Stripe__WebhookSecrets__0 may come from 'Stripe__WebhookSecrets__${slot}'.
-        return Keys.Contains(setting) || KeyPrefixes.Any(p =>
-            setting.StartsWith(p, StringComparison.Ordinal) && setting[p.Length..].All(char.IsAsciiDigit));
-    }
+    static string Setting(string key) =>
+        Settings.Value.TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"{key} is not among the app settings");
+
+    // A key may come from a family: Stripe__WebhookSecrets__0 from Stripe__WebhookSecrets__{slot}.
+    static bool IsSet(string key) => key.EndsWith("__", StringComparison.Ordinal)
+        ? Settings.Value.Keys.Any(k => k.StartsWith(key, StringComparison.Ordinal) && k.Contains('{', StringComparison.Ordinal))
+        : Settings.Value.Keys.Any(k => k == key || Regex.IsMatch(key, "^" + Placeholder().Replace(Regex.Escape(k), ".+") + "$"));
 
     [Fact]
-    public void Every_design_setting_is_set_on_the_function_app()
+    public void Every_setting_in_the_readme_table_is_set_on_the_function_app()
     {
-        var missing = DesignSettings.Where(s => !IsSet(s)).ToList();
+        var documented = ConfigurationTableKeys(File.ReadAllText(RepositoryRoot.PathTo("README.md")));
 
+        var missing = documented.Concat(DesignSettings.Keys).Distinct().Where(s => !IsSet(s)).ToList();
+
+        Assert.Contains("Webhooks__PurgeBatchSize", documented);
         Assert.True(missing.Count == 0, $"not set by infra/: {string.Join(", ", missing)}");
     }
 
@@ -47,63 +47,56 @@ public sealed partial class AppSettingsTests(ITestOutputHelper output)
             return;
         }
 
-        var documented = DesignTableKeys(File.ReadAllText(design));
+        var documented = ConfigurationTableKeys(File.ReadAllText(design));
 
         Assert.NotEmpty(documented);
-        Assert.Equal(documented.Order(StringComparer.Ordinal), DesignSettings.Order(StringComparer.Ordinal));
+        Assert.Equal(documented.Order(StringComparer.Ordinal), DesignSettings.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void Entra_sign_in_to_postgres_is_switched_on_with_the_apps_identity()
     {
-        Assert.Contains("Postgres__UseEntraAuth", Keys);
-        Assert.Contains("Postgres__ManagedIdentityClientId", Keys);
-        Assert.Matches(@"Postgres__UseEntraAuth:\s*'true'", File.ReadAllText(InfraFiles.MainBicep));
+        Assert.Equal("true", Setting("Postgres__UseEntraAuth"));
+        Assert.Equal("{identity.clientId}", Setting("Postgres__ManagedIdentityClientId"));
     }
 
     [Fact]
-    public void The_connection_string_names_the_identity_requires_tls_and_has_no_password()
+    public void The_connection_string_names_the_identity_verifies_tls_and_has_no_password()
     {
-        var code = BicepDocument.Load(InfraFiles.MainBicep).Code;
-        var connectionString = Assert.Single(HostConnectionString().Matches(code)).Value;
+        var connectionString = Setting("ConnectionStrings__Webhooks");
 
-        Assert.Contains("Database=", connectionString, StringComparison.Ordinal);
-        Assert.Contains("Username=${identity.outputs.name}", connectionString, StringComparison.Ordinal);
-        Assert.Matches("Ssl Mode=(Require|VerifyCA|VerifyFull)", connectionString);
+        Assert.StartsWith("Host={postgres.fqdn};Database=webhooks;Username={identity.name};", connectionString, StringComparison.Ordinal);
+        Assert.Contains("Ssl Mode=VerifyFull", connectionString, StringComparison.Ordinal);
         Assert.DoesNotContain("Password", connectionString, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public void Signing_secrets_are_key_vault_references()
+    public void Signing_secrets_are_versionless_key_vault_references()
     {
-        var code = BicepDocument.Load(InfraFiles.MainBicep).Code;
-
-        Assert.Contains("'Stripe__WebhookSecrets__${slot}'", code, StringComparison.Ordinal);
-        Assert.Contains("'@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/", code, StringComparison.Ordinal);
+        Assert.Equal("@Microsoft.KeyVault(SecretUri={keyVault.uri}secrets/stripe-webhook-secret-{slot}/)", Setting("Stripe__WebhookSecrets__{slot}"));
     }
 
     [Fact]
     public void The_purge_runs_at_the_designed_schedule_by_default()
     {
-        var purgeSchedule = Assert.Single(BicepDocument.Load(InfraFiles.MainBicep).Parameters(), p => p.Name == "purgeSchedule");
-
-        Assert.Equal("'0 17 3 * * *'", purgeSchedule.Default);
-        Assert.Contains("PurgeSchedule", Keys);
+        Assert.Equal("0 17 3 * * *", (string?)ArmTemplate.Main.Parameters["purgeSchedule"]!["defaultValue"]);
+        Assert.Equal("{purgeSchedule}", Setting("PurgeSchedule"));
     }
 
     [Fact]
     public void Host_storage_and_telemetry_use_the_identity_and_flex_consumption_owns_the_runtime()
     {
-        Assert.Contains("AzureWebJobsStorage__credential", Keys);
-        Assert.Contains("AzureWebJobsStorage__clientId", Keys);
-        Assert.Contains("AzureWebJobsStorage__blobServiceUri", Keys);
-        Assert.Contains("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", Keys);
+        Assert.Equal("managedidentity", Setting("AzureWebJobsStorage__credential"));
+        Assert.Equal("{identity.clientId}", Setting("AzureWebJobsStorage__clientId"));
+        Assert.Equal("{storage.blobEndpoint}", Setting("AzureWebJobsStorage__blobServiceUri"));
+        Assert.Equal("{monitoring.applicationInsightsConnectionString}", Setting("APPLICATIONINSIGHTS_CONNECTION_STRING"));
+        Assert.Equal("ClientId={identity.clientId};Authorization=AAD", Setting("APPLICATIONINSIGHTS_AUTHENTICATION_STRING"));
 
         // A plain AzureWebJobsStorage would be a connection string with an account key; Flex
         // Consumption rejects the worker-runtime settings (the runtime is in functionAppConfig).
-        Assert.DoesNotContain("AzureWebJobsStorage", Keys);
-        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", Keys);
-        Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", Keys);
+        Assert.DoesNotContain("AzureWebJobsStorage", Settings.Value.Keys);
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", Settings.Value.Keys);
+        Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", Settings.Value.Keys);
     }
 
     static string? FindDesignDocument()
@@ -114,8 +107,9 @@ public sealed partial class AppSettingsTests(ITestOutputHelper output)
             .FirstOrDefault(File.Exists);
     }
 
-    // Rows of the table under "## Configuration": the first backticked name in the first cell.
-    internal static IReadOnlyList<string> DesignTableKeys(string markdown)
+    // Rows of the table under "## Configuration": every backticked name in the first cell ("`A`, `__1`, ..." and
+    // "`A`, `B`" rows), but continuations such as `__1`; "Billing__Prices__<price id>" stands for the family "Billing__Prices__".
+    internal static IReadOnlyList<string> ConfigurationTableKeys(string markdown)
     {
         var section = markdown.Split("\n## ").FirstOrDefault(s => s.StartsWith("Configuration", StringComparison.Ordinal));
         if (section is null)
@@ -124,16 +118,16 @@ public sealed partial class AppSettingsTests(ITestOutputHelper output)
         }
 
         return section.Split('\n')
-            .Select(line => TableKeyCell().Match(line))
-            .Where(m => m.Success)
-            .Select(m => m.Groups["key"].Value)
+            .Where(line => line.StartsWith("| `", StringComparison.Ordinal))
+            .SelectMany(line => TableKey().Matches(line.Split('|')[1]).Select(m => m.Groups["key"].Value))
+            .Where(key => !key.StartsWith("__", StringComparison.Ordinal))
             .Select(key => key.Contains('<', StringComparison.Ordinal) ? key[..key.IndexOf('<', StringComparison.Ordinal)] : key)
             .ToList();
     }
 
-    [GeneratedRegex(@"^\|\s*`(?<key>[^`]+)`")]
-    private static partial Regex TableKeyCell();
+    [GeneratedRegex("`(?<key>[^`]+)`")]
+    private static partial Regex TableKey();
 
-    [GeneratedRegex(@"'Host=[^']*'")]
-    private static partial Regex HostConnectionString();
+    [GeneratedRegex(@"\\\{[^}]*}")]
+    private static partial Regex Placeholder();
 }

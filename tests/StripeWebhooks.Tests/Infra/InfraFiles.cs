@@ -11,9 +11,6 @@ internal static class InfraFiles
 
     public static string AzureYaml => RepositoryRoot.PathTo("azure.yaml");
 
-    public static IEnumerable<string> BicepFiles()
-        => Directory.EnumerateFiles(RepositoryRoot.PathTo("infra"), "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
-
     /// <summary>Every file under infra/ plus azure.yaml: whatever a deployment reads.</summary>
     public static IEnumerable<string> DeploymentFiles()
         => Directory.EnumerateFiles(RepositoryRoot.PathTo("infra"), "*", SearchOption.AllDirectories)

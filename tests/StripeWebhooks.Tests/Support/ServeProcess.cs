@@ -34,11 +34,11 @@ public sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts serve and waits until it prints its endpoint (the private Postgres may take a few seconds).</summary>
-    public static async Task<ServeProcess> StartAsync(IDictionary<string, string?> environment, int? port = null)
+    public static async Task<ServeProcess> StartAsync(IDictionary<string, string?> environment, int? port = null, params string[] arguments)
     {
         port ??= FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var process = Cli(["serve", "--urls", baseUrl], environment);
+        var process = Cli(["serve", "--urls", baseUrl, .. arguments], environment);
         var output = new StringBuilder();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => Append(e.Data, output, ready);
@@ -57,16 +57,33 @@ public sealed class ServeProcess : IAsyncDisposable
         return serve;
     }
 
-    /// <summary>Runs a one-shot CLI command to completion; returns exit code and output.</summary>
+    /// <summary>Runs a one-shot CLI command to completion; returns exit code and output (stdout, then stderr).</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, IDictionary<string, string?>? environment = null)
+    {
+        var (exitCode, standardOutput, standardError) = await RunSeparatelyAsync(arguments, environment);
+        return (exitCode, standardOutput + standardError);
+    }
+
+    /// <summary>Runs a one-shot CLI command to completion; returns exit code, stdout and stderr apart.</summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunSeparatelyAsync(
+        string[] arguments, IDictionary<string, string?>? environment = null)
     {
         using var process = Cli(arguments, environment ?? new Dictionary<string, string?>());
         process.Start();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, await stdout + await stderr);
+        return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>
+    /// An environment whose <c>XDG_DATA_HOME</c> is a fresh directory: serve records itself there, and the commands run
+    /// with the same environment find it (and no other test's serve).
+    /// </summary>
+    public static Dictionary<string, string?> IsolatedEnvironment() => new()
+    {
+        ["XDG_DATA_HOME"] = Directory.CreateTempSubdirectory("webhooks-test-home-").FullName,
+    };
 
     /// <summary>SIGKILL: no shutdown hooks run, in-flight transactions die with their connections.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
@@ -115,6 +132,8 @@ public sealed class ServeProcess : IAsyncDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Where serve records its private Postgres: never the user's own, never another test's (unless shared on purpose).
+        start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "webhooks-test-home-" + Guid.NewGuid().ToString("N")[..12]);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

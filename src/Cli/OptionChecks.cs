@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace StripeWebhooks.Cli;
+
+/// <summary>
+/// Validators for option values, so a bad value is a parse error (one line, exit code 2) before a command runs
+/// instead of an exception from deep inside it.
+/// </summary>
+internal static class OptionChecks
+{
+    /// <summary>The value must be an absolute <c>http://</c> or <c>https://</c> URL.</summary>
+    public static Option<string> HttpUrl(this Option<string> option)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                result.AddError($"{option.Name} '{value}' is not an http:// or https:// URL.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The value must be Kestrel listen addresses (<c>http://host:port</c>, several separated by <c>;</c>).</summary>
+    public static Option<string> ListenUrls(this Option<string> option)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            foreach (var url in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).DefaultIfEmpty(value))
+            {
+                if (!IsListenAddress(url))
+                {
+                    result.AddError($"{option.Name} '{url}' is not an address to listen on, like http://127.0.0.1:7071.");
+                    return;
+                }
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The value must be at least <paramref name="minimum"/>.</summary>
+    public static Option<int> AtLeast(this Option<int> option, int minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            // A value that is not a number at all already has its parse error; reading it would throw.
+            if (result.Tokens.Count > 0 && !int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                return;
+            }
+
+            var value = result.GetValueOrDefault<int>();
+            if (value < minimum)
+            {
+                result.AddError($"{option.Name} must be at least {minimum}; got {value}.");
+            }
+        });
+        return option;
+    }
+
+    private static bool IsListenAddress(string url)
+    {
+        try
+        {
+            // Kestrel's own parser (it accepts http://*:80 and http://+:80, which Uri does not).
+            var address = BindingAddress.Parse(url);
+            return address.Scheme is "http" or "https" && !string.IsNullOrEmpty(address.Host);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
