@@ -13,6 +13,11 @@ internal sealed class DeliveryPlan
     /// <summary>The price the subscription events carry; bench/run maps it to a tier (Billing__Prices__...).</summary>
     public const string PriceId = "price_bench_pro";
 
+    /// <summary>The other price, of another tier, for the phases that change tiers (<see cref="SubscriptionSet"/>).</summary>
+    public const string SecondPriceId = "price_bench_team";
+
+    private const string SubscriptionType = "customer.subscription.updated";
+
     /// <summary>How many subscriptions the load's events spread over, unless <c>--subscriptions</c> says otherwise.</summary>
     public const int DefaultSubscriptions = 2_000;
 
@@ -31,6 +36,7 @@ internal sealed class DeliveryPlan
     private const int MaxRedeliveryGap = 1000;
 
     private readonly Dictionary<string, EventTemplate> _templates;
+    private readonly EventTemplate? _secondPriceTemplate;
     private readonly byte[] _secret;
     private readonly byte[] _requestHead;
     private readonly Random _random;
@@ -40,7 +46,9 @@ internal sealed class DeliveryPlan
     private readonly long _firstCreated;
     private int _nextIndex;
 
-    public DeliveryPlan(Uri endpoint, string secret, int subscriptions, int seed)
+    /// <param name="withUsers">Subscription events name a user (see <see cref="EventTemplate.Create"/>), and may carry
+    /// <see cref="SecondPriceId"/>: what <c>bench/run tiers</c> sends.</param>
+    public DeliveryPlan(Uri endpoint, string secret, int subscriptions, int seed, bool withUsers = false)
     {
         _random = new Random(seed);
         _runTag = RunTag(Random.Shared);
@@ -49,7 +57,8 @@ internal sealed class DeliveryPlan
         _subscriptions = subscriptions;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         _firstCreated = now - 86_400;
-        _templates = Mix.ToDictionary(m => m.Type, m => EventTemplate.Create(m.Type, PriceId, now - (10 * 86_400)));
+        _templates = Mix.ToDictionary(m => m.Type, m => EventTemplate.Create(m.Type, PriceId, now - (10 * 86_400), withUsers));
+        _secondPriceTemplate = withUsers ? EventTemplate.Create(SubscriptionType, SecondPriceId, now - (10 * 86_400), withUser: true) : null;
         _requestHead = Encoding.ASCII.GetBytes(
             $"POST {endpoint.PathAndQuery} HTTP/1.1\r\nHost: {endpoint.Authority}\r\n" +
             "User-Agent: Stripe/1.0 (+https://stripe.com/docs/webhooks)\r\nAccept: */*; q=0.5, application/xml\r\n" +
@@ -68,13 +77,14 @@ internal sealed class DeliveryPlan
     }
 
     /// <summary>Size of a subscription event body, for the report.</summary>
-    public int SubscriptionEventBytes => _templates["customer.subscription.updated"].Length;
+    public int SubscriptionEventBytes => _templates[SubscriptionType].Length;
 
     /// <summary>
     /// Yields <paramref name="events"/> distinct events (null: until the caller stops), of which exactly
     /// <paramref name="redeliveredShare"/> are delivered twice; each delivery is signed when it is built.
+    /// Subscription events name <paramref name="subscriptions"/> (null: any of the plan's, on the first price).
     /// </summary>
-    public IEnumerable<Delivery> Deliveries(int? events, double redeliveredShare)
+    public IEnumerable<Delivery> Deliveries(int? events, double redeliveredShare, SubscriptionSet? subscriptions = null)
     {
         var pending = new PriorityQueue<Delivery, long>();
         var redeliveriesLeft = events is { } n ? (int)Math.Round(n * redeliveredShare) : 0;
@@ -89,7 +99,7 @@ internal sealed class DeliveryPlan
                 continue;
             }
 
-            var delivery = Build(index);
+            var delivery = Build(index, subscriptions);
             var redeliver = events is not null
                 ? _random.Next(end - index) < redeliveriesLeft
                 : _random.NextDouble() < redeliveredShare;
@@ -101,6 +111,20 @@ internal sealed class DeliveryPlan
 
             _nextIndex = ++index;
             yield return delivery;
+        }
+    }
+
+    /// <summary>
+    /// One <c>customer.subscription.updated</c> on the first price for each subscription of <paramref name="subscriptions"/>,
+    /// in order, none delivered twice: gives every user their first entitlement before a measurement.
+    /// </summary>
+    public IEnumerable<Delivery> Priming(SubscriptionSet subscriptions)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        for (var i = 0; i < subscriptions.Count; i++)
+        {
+            var index = _nextIndex++;
+            yield return Build(index, _templates[SubscriptionType], subscriptions.First + i);
         }
     }
 
@@ -120,11 +144,27 @@ internal sealed class DeliveryPlan
         return _templates[Mix[^1].Type];
     }
 
-    /// <summary>A first delivery: the body is rendered straight into the request, then signed there.</summary>
-    private Delivery Build(int index)
+    /// <summary>A first delivery of a template picked by <see cref="Mix"/>, naming a subscription of the set.</summary>
+    private Delivery Build(int index, SubscriptionSet? subscriptions)
     {
         var template = PickTemplate();
-        var subscription = _random.Next(_subscriptions);
+        if (subscriptions is null)
+        {
+            return Build(index, template, _random.Next(_subscriptions));
+        }
+
+        var subscription = subscriptions.First + _random.Next(subscriptions.Count);
+        if (template.Type == SubscriptionType && subscriptions.SecondPriceShare > 0 && _random.NextDouble() < subscriptions.SecondPriceShare)
+        {
+            template = _secondPriceTemplate ?? throw new InvalidOperationException("A second price needs a plan built with users.");
+        }
+
+        return Build(index, template, subscription);
+    }
+
+    /// <summary>A first delivery: the body is rendered straight into the request, then signed there.</summary>
+    private Delivery Build(int index, EventTemplate template, int subscription)
+    {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var headers = Headers(timestamp, template.Length);
         var request = new byte[_requestHead.Length + headers + template.Length];

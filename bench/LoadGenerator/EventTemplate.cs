@@ -1,5 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
+using System.Text.Json.Nodes;
+using StripeWebhooks.Billing;
 using StripeWebhooks.Development;
 
 namespace StripeWebhooks.Bench;
@@ -49,11 +51,20 @@ internal sealed class EventTemplate
     /// <summary>
     /// Builds the template for <paramref name="type"/>: Stripe's sample object with the fields the
     /// entitlement handlers read set explicitly (status active, a configured price, a current period).
+    /// With <paramref name="withUser"/>, a subscription also names its app user in its metadata
+    /// (<c>user_id</c>: <c>user_</c> and the subscription's number), so its changes write <c>entitlement.changed</c>.
     /// </summary>
-    public static EventTemplate Create(string type, string priceId, long periodStart)
+    public static EventTemplate Create(string type, string priceId, long periodStart, bool withUser = false)
     {
         var stripeEvent = SampleEvents.Build(type, "evt_" + EventMarker, periodStart,
             subscriptionId: "sub_" + SubscriptionMarker, customerId: "cus_" + CustomerMarker, priceId: priceId);
+        if (withUser && type.StartsWith("customer.subscription.", StringComparison.Ordinal)
+            && stripeEvent["data"]!["object"]!["metadata"] is JsonObject metadata)
+        {
+            // The subscription marker: Render writes the subscription's number here too, one user per subscription.
+            metadata[BillingOptions.DefaultUserIdMetadataKey] = "user_" + SubscriptionMarker;
+        }
+
         // Only the envelope's created moves between deliveries: it is the watermark handlers compare.
         stripeEvent["created"] = CreatedMarker;
         return new EventTemplate(type, SampleEvents.ToBytes(stripeEvent));

@@ -18,6 +18,19 @@ internal sealed class LoadResult(IReadOnlyList<Sample> samples, long startedTick
 
     public double Seconds => Stopwatch.GetElapsedTime(startedTicks, endedTicks).TotalSeconds;
 
+    private long DurationTicks => endedTicks - startedTicks;
+
+    /// <summary>
+    /// Segments of one phase, run apart (other phases in between), as one result: all their samples over the sum of
+    /// their durations, so <see cref="DeliveriesPerSecond"/> leaves out the time between them.
+    /// </summary>
+    public static LoadResult Combine(IReadOnlyList<LoadResult> segments) =>
+        new([.. segments.SelectMany(s => s.Samples)], 0, segments.Sum(s => s.DurationTicks),
+            [.. segments.SelectMany(s => s.EventNumbers)], segments.Select(s => s.FirstError).FirstOrDefault(e => e is not null))
+        {
+            GeneratorGcPause = TimeSpan.FromTicks(segments.Sum(s => s.GeneratorGcPause.Ticks)),
+        };
+
     public double DeliveriesPerSecond => Samples.Count / Seconds;
 
     public int Count(Func<Sample, bool> predicate) => Samples.Count(predicate);
