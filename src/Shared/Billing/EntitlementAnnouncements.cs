@@ -14,7 +14,8 @@ namespace StripeWebhooks.Billing;
 /// Two claim-guarded statements follow the entitlement writers' statements in their batch, so the one-round-trip path
 /// stays one round trip. <see cref="LockSql"/> locks the announcement row of every user the event may touch (creating
 /// it as "default tier, no status" when the user was never announced), in user id order. Then
-/// <see cref="AnnounceSql"/> reads those users' rows of the view (a new statement: it sees this event's writes and,
+/// <see cref="AnnounceSql"/> reads those users' rows of the view, one index look-up each through
+/// <c>stripe_entitlement_of</c> (migration 0006: joined directly, the view was computed whole) (a new statement: it sees this event's writes and,
 /// since it started after the locks were granted, those of every transaction that held them before), stores them as
 /// the announced entitlement and writes a message for each user whose tier or status differs from what was announced
 /// last. The announcement row is read and written under its lock, so per user the messages chain: each
@@ -67,7 +68,7 @@ internal static class EntitlementAnnouncements
         WITH {AffectedUsers},
         viewed AS (
             SELECT u.user_id, COALESCE(e.tier, d.default_tier) AS tier, e.status, e.stripe_subscription_id
-            FROM users u CROSS JOIN defaults d LEFT JOIN entitlements e ON e.user_id = u.user_id),
+            FROM users u CROSS JOIN defaults d LEFT JOIN LATERAL stripe_entitlement_of(u.user_id) e ON TRUE),
         announced AS (
             INSERT INTO stripe_entitlement_announcements AS a (user_id, tier, status, stripe_subscription_id,
                 previous_tier, previous_status, sequence, last_event_id)

@@ -111,7 +111,15 @@ public sealed class AzuriteQueue : IAsyncDisposable
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("""
-            command -v azurite-queue >/dev/null || { echo "azurite-queue not found on PATH" >&2; exit 127; }
+            if ! command -v azurite-queue >/dev/null 2>&1; then
+              # Not installed: fetch the pinned Azurite from npm once into a cache, as the tests start their own Postgres.
+              cache="${XDG_CACHE_HOME:-$HOME/.cache}/stripe-webhooks-tests/azurite-3.35.0"
+              mkdir -p "$cache"
+              ( flock 9; [ -x "$cache/node_modules/.bin/azurite-queue" ] \
+                  || npm install --prefix "$cache" --no-audit --no-fund --silent azurite@3.35.0 >/dev/null 2>&1 ) 9>"$cache.lock"
+              PATH="$cache/node_modules/.bin:$PATH"
+            fi
+            command -v azurite-queue >/dev/null || { echo "azurite-queue not found on PATH and npm could not install it" >&2; exit 127; }
             azurite-queue "$@" & child=$!
             trap 'kill -9 $child 2>/dev/null' EXIT TERM
             while kill -0 "$WATCHED_PID" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
@@ -133,13 +141,14 @@ public sealed class AzuriteQueue : IAsyncDisposable
 
     private static async Task WaitUntilListeningAsync(int port, Process process)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Long enough for the first run's npm install of Azurite (about 20 s here).
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
             {
                 throw new InvalidOperationException(process.ExitCode == 127
-                    ? $"The outbox tests need Azurite's queue service and found no azurite-queue on PATH. Install it (npm install -g azurite@3.35.0, " +
+                    ? $"The outbox tests need Azurite's queue service: no azurite-queue on PATH, and `npm install azurite@3.35.0` into the cache failed. Install it (npm install -g azurite@3.35.0, " +
                       $"or npm install --prefix DIR azurite@3.35.0 and put DIR/node_modules/.bin on PATH) or set {EnvironmentVariable} to a queue connection string."
                     : $"azurite-queue exited with code {process.ExitCode} before listening on port {port}.");
             }
