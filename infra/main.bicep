@@ -75,7 +75,10 @@ param outboxMaxDequeueCount int = 5
 param outboxRetryDelaySeconds int = 5
 
 @description('Outbox__DispatchBatchSize: messages dispatched per transaction.')
-param outboxDispatchBatchSize int = 32
+param outboxDispatchBatchSize int = 100
+
+@description('Outbox__DispatchIntervalMilliseconds: least time between two dispatches woken by commits (batches under load).')
+param outboxDispatchIntervalMilliseconds int = 50
 
 @description('Webhooks__MaxBodyBytes')
 param maxBodyBytes int = 1048576
@@ -280,6 +283,7 @@ var webhookSettings = union(
     Outbox__MaxDequeueCount: string(outboxMaxDequeueCount)
     Outbox__RetryDelaySeconds: string(outboxRetryDelaySeconds)
     Outbox__DispatchBatchSize: string(outboxDispatchBatchSize)
+    Outbox__DispatchIntervalMilliseconds: string(outboxDispatchIntervalMilliseconds)
   },
   webhookSecretSettings,
   billingPriceSettings

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,8 @@ namespace StripeWebhooks.Outbox;
 /// sweeps every <c>Outbox__SweepDelaySeconds</c> for what was left (a crash, a queue that was down, a burst).
 /// </summary>
 /// <remarks>
+/// Dispatches woken by commits are at least <c>Outbox__DispatchIntervalMilliseconds</c> apart, so under load one
+/// transaction carries the messages of many commits.
 /// The webhook never waits for this: the processor only signals. While the queue is down, attempts back off
 /// (1 s doubling to 30 s) and webhooks keep committing their messages for later.
 /// </remarks>
@@ -24,12 +27,22 @@ internal sealed partial class OutboxDispatchService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var sweepInterval = TimeSpan.FromSeconds(options.Value.SweepDelaySeconds);
+        var dispatchInterval = TimeSpan.FromMilliseconds(options.Value.DispatchIntervalMilliseconds);
         var backoff = TimeSpan.Zero;
         var notified = false;
+        var lastDispatch = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Woken again within the interval: let the commits of the rest of it join this batch.
+                var wait = dispatchInterval - Stopwatch.GetElapsedTime(lastDispatch);
+                if (notified && lastDispatch != 0 && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, stoppingToken);
+                }
+
+                lastDispatch = Stopwatch.GetTimestamp();
                 // Just committed: dispatch now, whatever its age. Otherwise sweep what is old enough.
                 var dispatched = notified
                     ? await dispatcher.DispatchAsync(TimeSpan.Zero, stoppingToken)

@@ -16,22 +16,28 @@ namespace StripeWebhooks.Outbox;
 /// </remarks>
 public sealed partial class OutboxDispatcher
 {
-    private const string PendingSql = """
-        SELECT id, payload::text, attempts FROM stripe_outbox
-        WHERE dispatched_at IS NULL AND poisoned_at IS NULL AND created_at <= now() - $1
-        ORDER BY created_at
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
+    // Claims a batch in one statement: the oldest undispatched rows not locked by another dispatcher, marked
+    // dispatched (and, consumed in-process, consumed) in this transaction, which commits only after the sends. A send
+    // that fails puts its row back (ReleasedSql, FailedSql) before the commit; a crash before the commit undoes it all.
+    private const string ClaimSql = """
+        UPDATE stripe_outbox SET dispatched_at = now(), consumed_at = CASE WHEN $3 THEN now() END
+        WHERE id IN (
+            SELECT id FROM stripe_outbox
+            WHERE dispatched_at IS NULL AND poisoned_at IS NULL AND created_at <= now() - $1
+            ORDER BY created_at
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id, payload::text
         """;
 
-    private const string DispatchedSql = """
-        UPDATE stripe_outbox SET dispatched_at = now(), consumed_at = CASE WHEN $2 THEN now() END, poisoned_at = NULL
-        WHERE id = ANY($1)
+    // The queue did not take them: not dispatched after all, left for the sweep.
+    private const string ReleasedSql = """
+        UPDATE stripe_outbox SET dispatched_at = NULL, consumed_at = NULL WHERE id = ANY($1)
         """;
 
-    // In-process consumption that failed: one more attempt; poison at the last one allowed.
+    // In-process consumption that failed: not consumed, one more attempt; poison at the last one allowed.
     private const string FailedSql = """
-        UPDATE stripe_outbox SET attempts = attempts + 1, last_error = $2,
+        UPDATE stripe_outbox SET dispatched_at = NULL, consumed_at = NULL, attempts = attempts + 1, last_error = $2,
             poisoned_at = CASE WHEN attempts + 1 >= $3 THEN now() END
         WHERE id = $1
         """;
@@ -77,11 +83,12 @@ public sealed partial class OutboxDispatcher
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var pending = new List<(OutboxMessage Message, string Body)>();
-        await using (var select = new NpgsqlCommand(PendingSql, connection, transaction))
+        await using (var claim = new NpgsqlCommand(ClaimSql, connection, transaction))
         {
-            select.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = minimumAge, NpgsqlDbType = NpgsqlDbType.Interval });
-            select.Parameters.Add(Int(_options.DispatchBatchSize));
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            claim.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = minimumAge, NpgsqlDbType = NpgsqlDbType.Interval });
+            claim.Parameters.Add(Int(_options.DispatchBatchSize));
+            claim.Parameters.Add(Bool(_transport.ConsumesInProcess));
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var body = reader.GetString(1);
@@ -91,6 +98,7 @@ public sealed partial class OutboxDispatcher
 
         if (pending.Count == 0)
         {
+            await transaction.CommitAsync(cancellationToken);
             return (0, 0);
         }
 
@@ -108,13 +116,12 @@ public sealed partial class OutboxDispatcher
         // Stopping: roll back; what was sent is sent again later (at least once).
         cancellationToken.ThrowIfCancellationRequested();
 
-        var sent = new List<string>();
+        var released = new List<string>();
         Exception? transportDown = null;
         for (var i = 0; i < pending.Count; i++)
         {
             if (sends[i].IsCompletedSuccessfully)
             {
-                sent.Add(pending[i].Message.Id);
                 continue;
             }
 
@@ -122,6 +129,7 @@ public sealed partial class OutboxDispatcher
             if (!_transport.ConsumesInProcess)
             {
                 transportDown ??= error;
+                released.Add(pending[i].Message.Id);
                 continue;
             }
 
@@ -133,21 +141,20 @@ public sealed partial class OutboxDispatcher
             await failed.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        if (sent.Count > 0)
+        if (released.Count > 0)
         {
-            await using var dispatched = new NpgsqlCommand(DispatchedSql, connection, transaction);
-            dispatched.Parameters.Add(TextArray([.. sent]));
-            dispatched.Parameters.Add(Bool(_transport.ConsumesInProcess));
-            await dispatched.ExecuteNonQueryAsync(cancellationToken);
+            await using var release = new NpgsqlCommand(ReleasedSql, connection, transaction);
+            release.Parameters.Add(TextArray([.. released]));
+            await release.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         if (transportDown is not null)
         {
-            throw new OutboxTransportException($"The outbox queue did not accept {pending.Count - sent.Count} of {pending.Count} messages; they stay for the sweep.", transportDown);
+            throw new OutboxTransportException($"The outbox queue did not accept {released.Count} of {pending.Count} messages; they stay for the sweep.", transportDown);
         }
 
-        return (sent.Count, pending.Count);
+        return (pending.Count - released.Count, pending.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} ({MessageType}) failed in-process; it is retried by the sweep")]

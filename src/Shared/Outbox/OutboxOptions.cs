@@ -29,5 +29,12 @@ public sealed class OutboxOptions
     public int RetryDelaySeconds { get; set; } = 5;
 
     /// <summary>Messages dispatched per transaction (<c>Outbox__DispatchBatchSize</c>).</summary>
-    public int DispatchBatchSize { get; set; } = 32;
+    public int DispatchBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// The least time between two dispatches woken by commits (<c>Outbox__DispatchIntervalMilliseconds</c>): a message
+    /// committed while the dispatcher is idle goes at once; under load, what commits meanwhile goes in one batch, so
+    /// the dispatcher runs one transaction per interval instead of one per commit. 0 dispatches after every commit.
+    /// </summary>
+    public int DispatchIntervalMilliseconds { get; set; } = 50;
 }

@@ -34,6 +34,11 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
             failures.Add($"Outbox__DispatchBatchSize must be between 1 and 1000; got {options.DispatchBatchSize}.");
         }
 
+        if (options.DispatchIntervalMilliseconds is < 0 or > 10000)
+        {
+            failures.Add($"Outbox__DispatchIntervalMilliseconds must be between 0 and 10000; got {options.DispatchIntervalMilliseconds}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
