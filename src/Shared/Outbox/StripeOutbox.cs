@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Npgsql;
 using StripeWebhooks.Events;
@@ -21,6 +22,10 @@ public static class StripeOutbox
         """;
 
     private static readonly HashSet<string> Reserved = ["id", "type", "eventId", "eventCreated"];
+
+    // The event EnqueueAsync last wrote a message for, per transaction, so the processor wakes the dispatcher only after
+    // commits that wrote one. Keyed by event as well: Npgsql reuses one transaction object per physical connection.
+    private static readonly ConditionalWeakTable<NpgsqlTransaction, string> Written = new();
 
     /// <summary>
     /// Writes a message of <paramref name="type"/> through the handler's <paramref name="connection"/> and
@@ -59,7 +64,15 @@ public static class StripeOutbox
         command.Parameters.Add(Text(stripeEvent.Id));
         command.Parameters.Add(Text(type));
         command.Parameters.Add(Text(body.ToJsonString()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+        {
+            Written.AddOrUpdate(transaction, stripeEvent.Id);
+        }
+
         return id;
     }
+
+    /// <summary>True when <see cref="EnqueueAsync"/> wrote a message for <paramref name="stripeEvent"/> through <paramref name="transaction"/>.</summary>
+    internal static bool WroteIn(NpgsqlTransaction transaction, StripeEvent stripeEvent) =>
+        Written.TryGetValue(transaction, out var eventId) && string.Equals(eventId, stripeEvent.Id, StringComparison.Ordinal);
 }

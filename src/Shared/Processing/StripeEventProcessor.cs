@@ -125,8 +125,11 @@ public sealed partial class StripeEventProcessor(
 
         metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
         afterCommit?.Invoke();
-        // An application handler may have written outbox messages (StripeOutbox): dispatch them now, off this path.
-        outbox.Notify();
+        // An application handler wrote outbox messages (StripeOutbox): dispatch them now, off this path.
+        if (StripeOutbox.WroteIn(transaction, stripeEvent))
+        {
+            outbox.Notify();
+        }
         return new ProcessingResult(ProcessingOutcome.Processed);
     }
 
