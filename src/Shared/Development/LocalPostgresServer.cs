@@ -136,7 +136,11 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     {
         var pgCtl = Path.Combine(_binDirectory, "pg_ctl");
         var runAsPostgres = Environment.UserName == "root" || Environment.IsPrivilegedProcess;
-        var stop = $"{(runAsPostgres ? "runuser -u postgres -- " : "")}'{pgCtl}' -D '{DataDirectory}' -m fast -w stop";
+        // Only the server this process started: with a kept data directory (serve --data-dir) the next serve may
+        // already have started its own on the same directory by the time the watchdog wakes up (within a second).
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        var postmaster = (await File.ReadAllLinesAsync(pidFile, cancellationToken))[0].Trim();
+        var stop = $"if [ \"$(head -n 1 '{pidFile}' 2>/dev/null)\" = '{postmaster}' ]; then {(runAsPostgres ? "runuser -u postgres -- " : "")}'{pgCtl}' -D '{DataDirectory}' -m fast -w stop; fi";
         var remove = _removeOnDispose ? $"; rm -rf '{DataDirectory}'" : "";
         // The inner subshell is re-parented to init when the outer shell exits, so killing our process tree spares it.
         var script = $"(while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop}{remove}) </dev/null >/dev/null 2>&1 &";
