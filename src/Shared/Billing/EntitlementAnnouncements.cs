@@ -102,22 +102,17 @@ internal static class EntitlementAnnouncements
         """;
 
     // Both statements are planned once per connection with index scans only, whatever the statistics say, and the
-    // plan kept (as EventClaimStore does for its purge). Left to plan_cache_mode=auto, a connection that prepared them
-    // while the tables were new and small (a fresh deployment, the first minute of `serve`) kept sequential scans of
+    // plan kept (IndexPlanSettings, as for EventClaimStore's purge). Left to plan_cache_mode=auto, a connection that
+    // prepared them while the tables were new and small (a fresh deployment, the first minute of `serve`) kept sequential scans of
     // stripe_subscriptions and stripe_entitlement_announcements until autovacuum analyzed them: measured with
     // bench/run, Postgres 0.45 ms of CPU per delivery instead of 0.25 and 2,868 webhooks/s instead of 4,471.
     // JIT off while they are planned: with sequential scans off their cost is out of all proportion, and JIT would
     // compile them on every execution (740 ms each, measured).
-    internal const string IndexPlansSql = """
-        SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true),
-               set_config('stripe_webhooks.jit', current_setting('jit'), true), set_config('jit', 'off', true)
-        """;
+    internal const string IndexPlansSql =
+        $"SELECT {IndexPlanSettings}, set_config('stripe_webhooks.jit', current_setting('jit'), true), set_config('jit', 'off', true)";
 
     // The settings again for whatever follows in the transaction.
-    internal const string DefaultPlansSql = """
-        SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true),
-               set_config('jit', current_setting('stripe_webhooks.jit'), true)
-        """;
+    internal const string DefaultPlansSql = $"SELECT {DefaultPlanSettings}, set_config('jit', current_setting('stripe_webhooks.jit'), true)";
 
     /// <summary>Adds the lock on the announcement rows of the users the event may touch; call after the writes.</summary>
     public static void AddLock(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)

@@ -19,10 +19,8 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     // - a generic plan made while the table was small can be a sequential scan, kept until autovacuum
     //   re-analyses the table (~500 requests/s in our benchmark), so the planner may only pick the
     //   processed_at index for the oldest expired rows, and a TID scan for the DELETE.
-    internal const string BeginPurgeSql = """
-        SELECT set_config('lock_timeout', $1, true), set_config('plan_cache_mode', 'force_generic_plan', true),
-               set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)
-        """;
+    internal const string BeginPurgeSql =
+        $"SELECT set_config('lock_timeout', $1, true), {IndexPlanSettings}, set_config('enable_sort', 'off', true)";
 
     // Claims that expired within the last hour, oldest first, from where this process's last purge stopped
     // ($3), skipping rows other requests hold: the purge never waits, and never walks again over the index
@@ -45,9 +43,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         """;
 
     // Postgres's defaults again, for the claim and for the handlers' own statements.
-    internal const string EndPurgeSql = """
-        SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true), set_config('enable_sort', 'on', true)
-        """;
+    internal const string EndPurgeSql = $"SELECT {DefaultPlanSettings}, set_config('enable_sort', 'on', true)";
 
     internal const string BeginSql = "BEGIN";
 

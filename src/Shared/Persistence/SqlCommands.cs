@@ -11,6 +11,17 @@ namespace StripeWebhooks.Persistence;
 /// </remarks>
 internal static class SqlCommands
 {
+    /// <summary>
+    /// set_config calls (a SELECT list) that make the next statements planned once per connection, with index scans
+    /// only, and their plan kept, whatever the table statistics say; transaction-local.
+    /// </summary>
+    public const string IndexPlanSettings =
+        "set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)";
+
+    /// <summary>Postgres's defaults again after <see cref="IndexPlanSettings"/>, for what follows in the transaction.</summary>
+    public const string DefaultPlanSettings =
+        "set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true)";
+
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
