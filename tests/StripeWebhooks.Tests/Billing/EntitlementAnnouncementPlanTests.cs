@@ -9,36 +9,8 @@ namespace StripeWebhooks.Tests.Billing;
 
 public class EntitlementAnnouncementPlanTests
 {
-    private static StripeEvent SubscriptionUpdated(int n)
-    {
-        var body = SampleEvents.ToBytes(SampleEvents.Build("customer.subscription.updated", $"evt_plan_{n}", 1_700_000_000 + n,
-            subscriptionId: $"sub_plan_{n % 7}", customerId: $"cus_plan_{n % 7}"));
-        Assert.True(StripeEventParser.TryParse(body, out var parsed, out var error), error);
-        return parsed;
-    }
-
-    private static async Task<List<string>> GenericPlanAsync(NpgsqlConnection connection, string statementLike, string arguments)
-    {
-        await using var name = new NpgsqlCommand($"SELECT name FROM pg_prepared_statements WHERE statement LIKE '{statementLike}'", connection);
-        var statement = (string)(await name.ExecuteScalarAsync())!;
-        await using var custom = new NpgsqlCommand($"SELECT custom_plans FROM pg_prepared_statements WHERE name = '{statement}'", connection);
-        Assert.Equal(0L, await custom.ExecuteScalarAsync());
-        await using var explaining = await connection.BeginTransactionAsync();
-        await using (var generic = new NpgsqlCommand("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", connection, explaining))
-        {
-            await generic.ExecuteScalarAsync();
-        }
-
-        var plan = new List<string>();
-        await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE {statement}({arguments})", connection, explaining);
-        await using var reader = await explain.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            plan.Add(reader.GetString(0));
-        }
-
-        return plan;
-    }
+    private static StripeEvent SubscriptionUpdated(int n) => ParsedEvents.Parse(SampleEvents.Build("customer.subscription.updated",
+        $"evt_plan_{n}", 1_700_000_000 + n, subscriptionId: $"sub_plan_{n % 7}", customerId: $"cus_plan_{n % 7}"));
 
     [Fact]
     public async Task Producer_statements_prepared_on_empty_tables_keep_index_plans_without_jit()
@@ -47,7 +19,7 @@ public class EntitlementAnnouncementPlanTests
         var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
         await using var services = PipelineServices.Create(connectionString);
         var processor = services.GetRequiredService<StripeEventProcessor>();
-        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         await using (var analyze = dataSource.CreateCommand("ANALYZE"))
         {
             // The worst case: statistics that say every table is empty while the plans are made.
@@ -59,8 +31,7 @@ public class EntitlementAnnouncementPlanTests
             Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(SubscriptionUpdated(n), CancellationToken.None)).Outcome);
         }
 
-        var dataSourceOfServe = services.GetRequiredService<NpgsqlDataSource>();
-        await using var connection = await dataSourceOfServe.OpenConnectionAsync();
+        await using var connection = await dataSource.OpenConnectionAsync();
         await using (var seed = new NpgsqlCommand("""
             INSERT INTO stripe_subscriptions (subscription_id, customer_id, user_id, status, tier)
             SELECT 'sub_seed_' || g, 'cus_seed_' || g, 'user_seed_' || g, 'active', 'pro' FROM generate_series(1, 5000) g;
@@ -77,7 +48,10 @@ public class EntitlementAnnouncementPlanTests
             ("%INSERT INTO stripe_outbox%", "'evt_x', NULL, 'cus_seed_5', 'sub_seed_5', 1"),
         })
         {
-            var text = string.Join('\n', await GenericPlanAsync(connection, like, arguments));
+            var (name, customPlans) = await CachedPlans.FindAsync(connection, like);
+            Assert.Equal(0L, customPlans);
+            await using var explaining = await connection.BeginTransactionAsync();
+            var text = await CachedPlans.ExplainGenericAsync(connection, explaining, name, arguments);
             Assert.DoesNotContain("Seq Scan on stripe_", text, StringComparison.Ordinal);
             Assert.DoesNotContain("JIT", text, StringComparison.Ordinal);
             Assert.Contains("stripe_entitlement_announcements_subscription_idx", text, StringComparison.Ordinal);

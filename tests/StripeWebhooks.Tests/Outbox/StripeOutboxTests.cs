@@ -1,5 +1,4 @@
 using Npgsql;
-using StripeWebhooks.Development;
 using StripeWebhooks.Events;
 using StripeWebhooks.Outbox;
 using StripeWebhooks.Tests.Support;
@@ -8,11 +7,7 @@ namespace StripeWebhooks.Tests.Outbox;
 
 public class StripeOutboxTests
 {
-    private static StripeEvent Event(string id)
-    {
-        Assert.True(StripeEventParser.TryParse(SampleEvents.ToBytes(SampleEvents.Build("checkout.session.completed", id, 1_700_000_000)), out var parsed, out var error), error);
-        return parsed;
-    }
+    private static StripeEvent Event(string id) => ParsedEvents.Parse("checkout.session.completed", id);
 
     [Fact]
     public async Task Only_a_transaction_that_wrote_a_message_wakes_the_dispatcher()

@@ -58,22 +58,11 @@ public class EventClaimStoreTests
             await ClaimAsync(connection, store);
         }
 
-        var name = await ScalarAsync<string>(connection, "SELECT name FROM pg_prepared_statements WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%'");
-        Assert.Equal(0L, await ScalarAsync<long>(connection, $"SELECT custom_plans FROM pg_prepared_statements WHERE name = '{name}'"));
+        var (name, customPlans) = await CachedPlans.FindAsync(connection, "%FOR UPDATE SKIP LOCKED%");
+        Assert.Equal(0L, customPlans);
         await using var explaining = await connection.BeginTransactionAsync();
         // The cached generic plan, exactly as the claim batch runs it.
-        await ScalarAsync<string>(connection, "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", explaining);
-        var plan = new List<string>();
-        await using (var explain = new NpgsqlCommand($"EXPLAIN EXECUTE {name}(30, 100, '-infinity')", connection, explaining))
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
-
-        var text = string.Join('\n', plan);
+        var text = await CachedPlans.ExplainGenericAsync(connection, explaining, name, "30, 100, '-infinity'");
         Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
         Assert.Contains("Index Scan using processed_stripe_events_processed_at_idx", text, StringComparison.Ordinal);
         Assert.Contains("Tid Scan on processed_stripe_events", text, StringComparison.Ordinal);

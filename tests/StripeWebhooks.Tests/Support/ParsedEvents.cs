@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using StripeWebhooks.Development;
 using StripeWebhooks.Events;
 
@@ -7,10 +8,12 @@ namespace StripeWebhooks.Tests.Support;
 public static class ParsedEvents
 {
     /// <summary>A <see cref="SampleEvents"/> event of <paramref name="type"/> (a new id unless given), parsed; asserts it parses.</summary>
-    public static StripeEvent Parse(string type = "test.unhandled", string? id = null)
+    public static StripeEvent Parse(string type = "test.unhandled", string? id = null) => Parse(SampleEvents.Build(type, id));
+
+    /// <summary>An event <see cref="SampleEvents.Build"/> made, parsed; asserts it parses.</summary>
+    public static StripeEvent Parse(JsonObject built)
     {
-        var body = SampleEvents.ToBytes(SampleEvents.Build(type, id));
-        Assert.True(StripeEventParser.TryParse(body, out var parsed, out _));
+        Assert.True(StripeEventParser.TryParse(SampleEvents.ToBytes(built), out var parsed, out var error), error);
         return parsed;
     }
 }
