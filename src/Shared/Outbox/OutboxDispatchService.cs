@@ -30,14 +30,14 @@ internal sealed partial class OutboxDispatchService(
         var dispatchInterval = TimeSpan.FromMilliseconds(options.Value.DispatchIntervalMilliseconds);
         var backoff = TimeSpan.Zero;
         var notified = false;
-        var lastDispatch = 0L;
+        var lastDispatch = 0L; // Stopwatch time 0: long ago, so the first dispatch never waits.
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 // Woken again within the interval: let the commits of the rest of it join this batch.
                 var wait = dispatchInterval - Stopwatch.GetElapsedTime(lastDispatch);
-                if (notified && lastDispatch != 0 && wait > TimeSpan.Zero)
+                if (notified && wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, stoppingToken);
                 }
