@@ -34,9 +34,32 @@ public sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts serve and waits until it prints its endpoint (the private Postgres may take a few seconds).</summary>
+    /// <remarks>
+    /// With no <paramref name="port"/> it picks a free one; should another process take it before serve binds it (a
+    /// test running alongside, or an outgoing connection's ephemeral port), serve says so and it tries another port.
+    /// </remarks>
     public static async Task<ServeProcess> StartAsync(IDictionary<string, string?> environment, int? port = null, params string[] arguments)
     {
-        port ??= FreePort();
+        if (port is not null)
+        {
+            return await StartOnAsync(environment, port.Value, arguments);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAsync(environment, FreePort(), arguments);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("is in use; pass --urls", StringComparison.Ordinal))
+            {
+                // Taken between FreePort and serve's bind: pick again.
+            }
+        }
+    }
+
+    private static async Task<ServeProcess> StartOnAsync(IDictionary<string, string?> environment, int port, string[] arguments)
+    {
         var baseUrl = $"http://127.0.0.1:{port}";
         var process = Cli(["serve", "--urls", baseUrl, .. arguments], environment);
         var output = new StringBuilder();
