@@ -53,7 +53,6 @@ internal static partial class PgbenchScript
         Statement(script, EntitlementAnnouncements.LockSql, EventId, "NULL::text", "'cus_pgbench_' || :sub", SubscriptionId);
         Statement(script, EntitlementAnnouncements.AnnounceSql, EventId, "NULL::text", "'cus_pgbench_' || :sub", SubscriptionId,
             "extract(epoch from now())::bigint");
-        Statement(script, EntitlementAnnouncements.DefaultPlansSql);
         script.AppendLine("COMMIT;").AppendLine(@"\endpipeline");
         return script.ToString();
     }

@@ -107,12 +107,9 @@ internal static class EntitlementAnnouncements
     // stripe_subscriptions and stripe_entitlement_announcements until autovacuum analyzed them: measured with
     // bench/run, Postgres 0.45 ms of CPU per delivery instead of 0.25 and 2,868 webhooks/s instead of 4,471.
     // JIT off while they are planned: with sequential scans off their cost is out of all proportion, and JIT would
-    // compile them on every execution (740 ms each, measured).
-    internal const string IndexPlansSql =
-        $"SELECT {IndexPlanSettings}, set_config('stripe_webhooks.jit', current_setting('jit'), true), set_config('jit', 'off', true)";
-
-    // The settings again for whatever follows in the transaction.
-    internal const string DefaultPlansSql = $"SELECT {DefaultPlanSettings}, set_config('jit', current_setting('stripe_webhooks.jit'), true)";
+    // compile them on every execution (740 ms each, measured). Nothing restores them here: COMMIT follows in the
+    // claim's batch, and before a handler that is not a writer the processor sends RestorePlannerSettingsSql.
+    internal const string IndexPlansSql = $"SELECT {IndexPlanSettings}, {JitOffSettings}";
 
     /// <summary>Adds the lock on the announcement rows of the users the event may touch; call after the writes.</summary>
     public static void AddLock(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
@@ -130,7 +127,6 @@ internal static class EntitlementAnnouncements
         var announce = Command(AnnounceSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId),
             Long(stripeEvent.Created.ToUnixTimeSeconds()));
         batch.BatchCommands.Add(announce);
-        batch.BatchCommands.Add(Command(DefaultPlansSql));
         return announce;
     }
 }

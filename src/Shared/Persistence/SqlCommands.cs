@@ -22,6 +22,23 @@ internal static class SqlCommands
     public const string DefaultPlanSettings =
         "set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true)";
 
+    /// <summary>
+    /// set_config calls that turn JIT off for the next statements, keeping the setting they found (in
+    /// <c>stripe_webhooks.jit</c>, transaction-local; the first one of a transaction keeps it) for
+    /// <see cref="RestorePlannerSettingsSql"/>.
+    /// </summary>
+    public const string JitOffSettings =
+        "set_config('stripe_webhooks.jit', COALESCE(NULLIF(current_setting('stripe_webhooks.jit', true), ''), current_setting('jit')), true), "
+        + "set_config('jit', 'off', true)";
+
+    /// <summary>
+    /// What a writer's <see cref="IndexPlanSettings"/> and <see cref="JitOffSettings"/> changed, back as it was: the
+    /// processor sends it before a handler that is not a writer (harmless when no writer changed anything). After the
+    /// writers' statements COMMIT follows instead, which ends the settings anyway.
+    /// </summary>
+    public const string RestorePlannerSettingsSql =
+        $"SELECT {DefaultPlanSettings}, set_config('jit', COALESCE(NULLIF(current_setting('stripe_webhooks.jit', true), ''), current_setting('jit')), true)";
+
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);

@@ -57,4 +57,45 @@ public class EntitlementAnnouncementPlanTests
             Assert.Contains("stripe_entitlement_announcements_subscription_idx", text, StringComparison.Ordinal);
         }
     }
+
+    // What the producer's statements set for themselves (IndexPlansSql).
+    private static readonly string[] PlannerSettings = ["plan_cache_mode", "enable_seqscan", "jit"];
+
+    [Fact]
+    public async Task A_handler_after_the_producer_in_the_same_transaction_gets_the_planner_settings_back()
+    {
+        var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
+        // Registered after the built-in writer of the type: its statements go first, in the same transaction.
+        var handler = new SettingsProbe(PlannerSettings, "customer.subscription.updated");
+        await using var services = PipelineServices.Create(connectionString, configure: s => s.AddSingleton<IStripeEventHandler>(handler));
+        var expected = await DefaultsAsync(services);
+
+        Assert.Equal(ProcessingOutcome.Processed, (await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(SubscriptionUpdated(1), CancellationToken.None)).Outcome);
+
+        Assert.Equal(expected, handler.Settings);
+    }
+
+    [Fact]
+    public async Task The_producers_planner_settings_end_with_its_commit()
+    {
+        // One pooled connection: the probed delivery reuses the subscription delivery's session.
+        var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
+        var handler = new SettingsProbe(PlannerSettings, "test.probed");
+        await using var services = PipelineServices.Create(connectionString, configure: s => s.AddSingleton<IStripeEventHandler>(handler));
+        var expected = await DefaultsAsync(services);
+        var processor = services.GetRequiredService<StripeEventProcessor>();
+
+        // Built-in writers only: one batch that ends with COMMIT, nothing sent to restore the settings.
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(SubscriptionUpdated(1), CancellationToken.None)).Outcome);
+        Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(ParsedEvents.Parse("test.probed"), CancellationToken.None)).Outcome);
+
+        Assert.Equal(expected, handler.Settings);
+    }
+
+    private static async Task<string> DefaultsAsync(ServiceProvider services)
+    {
+        await using var read = services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT concat_ws('|', current_setting('plan_cache_mode'), current_setting('enable_seqscan'), current_setting('jit'))");
+        return (string)(await read.ExecuteScalarAsync())!;
+    }
 }

@@ -12,6 +12,9 @@ namespace StripeWebhooks.Tests.Persistence;
 /// <summary>The claim batch's plans and settings, on a real Postgres.</summary>
 public class EventClaimStoreTests
 {
+    // What the claim batch (and its purge) set for its own statements.
+    private static readonly string[] ClaimSettings = ["lock_timeout", "plan_cache_mode", "enable_seqscan", "enable_sort"];
+
     private static async Task ClaimAsync(NpgsqlConnection connection, EventClaimStore store)
     {
         await using var transaction = await connection.BeginTransactionAsync();
@@ -73,7 +76,7 @@ public class EventClaimStoreTests
     public async Task Handlers_run_with_the_lock_timeout_and_the_default_planner_settings()
     {
         var connectionString = await TestDatabase.CreateAsync();
-        var handler = new SettingsProbe("test.probed");
+        var handler = new SettingsProbe(ClaimSettings, "test.probed");
         await using var services = PipelineServices.Create(connectionString,
             new Dictionary<string, string?> { ["Webhooks__LockTimeoutSeconds"] = "3" },
             s => s.AddSingleton<IStripeEventHandler>(handler));
@@ -93,7 +96,7 @@ public class EventClaimStoreTests
     {
         // One pooled connection: the probed delivery reuses the unhandled delivery's session.
         var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
-        var handler = new SettingsProbe("test.probed");
+        var handler = new SettingsProbe(ClaimSettings, "test.probed");
         await using var services = PipelineServices.Create(connectionString, configure: s => s.AddSingleton<IStripeEventHandler>(handler));
         var processor = services.GetRequiredService<StripeEventProcessor>();
 
@@ -101,21 +104,5 @@ public class EventClaimStoreTests
         Assert.Equal(ProcessingOutcome.Processed, (await processor.ProcessAsync(ParsedEvents.Parse("test.probed"), CancellationToken.None)).Outcome);
 
         Assert.Equal("10s|auto|on|on", handler.Settings);
-    }
-
-    private sealed class SettingsProbe(params string[] eventTypes) : IStripeEventHandler
-    {
-        public IReadOnlyCollection<string> EventTypes { get; } = eventTypes;
-
-        public string? Settings { get; private set; }
-
-        public async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-        {
-            await using var command = new NpgsqlCommand("""
-                SELECT concat_ws('|', current_setting('lock_timeout'), current_setting('plan_cache_mode'),
-                                 current_setting('enable_seqscan'), current_setting('enable_sort'))
-                """, connection, transaction);
-            Settings = (string?)await command.ExecuteScalarAsync(cancellationToken);
-        }
     }
 }
