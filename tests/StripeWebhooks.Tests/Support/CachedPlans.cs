@@ -5,8 +5,20 @@ namespace StripeWebhooks.Tests.Support;
 /// <summary>What Postgres cached for a statement a connection prepared (Npgsql's automatic preparation).</summary>
 public static class CachedPlans
 {
+    /// <summary>
+    /// EXPLAIN of the cached generic plan of the statement the connection prepared whose text is LIKE
+    /// <paramref name="statementLike"/>, for <paramref name="arguments"/>; asserts that Postgres made no custom plan for it.
+    /// </summary>
+    public static async Task<string> OnlyGenericPlanAsync(NpgsqlConnection connection, string statementLike, string arguments)
+    {
+        var (name, customPlans) = await FindAsync(connection, statementLike);
+        Assert.Equal(0L, customPlans);
+        await using var explaining = await connection.BeginTransactionAsync();
+        return await ExplainGenericAsync(connection, explaining, name, arguments);
+    }
+
     /// <summary>The name of the prepared statement whose text is LIKE <paramref name="statementLike"/>, and how many custom plans it made.</summary>
-    public static async Task<(string Name, long CustomPlans)> FindAsync(NpgsqlConnection connection, string statementLike)
+    private static async Task<(string Name, long CustomPlans)> FindAsync(NpgsqlConnection connection, string statementLike)
     {
         await using var find = new NpgsqlCommand("SELECT name, custom_plans FROM pg_prepared_statements WHERE statement LIKE $1", connection);
         find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = statementLike });
@@ -16,7 +28,7 @@ public static class CachedPlans
     }
 
     /// <summary>EXPLAIN of the statement's cached generic plan for <paramref name="arguments"/>, inside <paramref name="transaction"/>.</summary>
-    public static async Task<string> ExplainGenericAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, string arguments)
+    private static async Task<string> ExplainGenericAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, string arguments)
     {
         await using (var generic = new NpgsqlCommand("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", connection, transaction))
         {
