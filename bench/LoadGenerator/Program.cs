@@ -3,7 +3,7 @@ using StripeWebhooks.Bench;
 // bench/run drives this; see bench/README.md. Modes:
 //   load  --url U --secret S --connection-string C [--events 20000] [--redelivered 0.2] [--concurrency 16] [--warmup 30000]
 //   pgbench-script   (prints the pgbench script of the processor's transaction; see PgbenchScript)
-//   tiers --url U --secret S --connection-string C [--events 20000] [--segments 6] [--subscriptions 2000] [--redelivered 0.2] [--concurrency 16] [--warmup 30000]
+//   tiers --url U --secret S --connection-string C [--events 20000] [--segments 12] [--subscriptions 2000] [--redelivered 0.2] [--concurrency 16] [--warmup 30000]
 //   purge --url U --secret S --connection-string C [--rows 1000000] [--events 20000] [--idle-events 100000] [--concurrency 16] [--warmup 30000]
 if (args is ["pgbench-script"])
 {

@@ -26,7 +26,7 @@ internal static class TiersScenario
     {
         var target = Target.Parse(arguments);
         var events = arguments.Int("events", 20_000);
-        var segmentsPerPhase = arguments.Int("segments", 6);
+        var segmentsPerPhase = arguments.Int("segments", 12);
         var warmup = arguments.Int("warmup", 30_000);
         var redelivered = arguments.Double("redelivered", 0.2);
         var concurrency = arguments.Int("concurrency", 16);
