@@ -27,17 +27,18 @@ internal static class SqlCommands
     /// <c>stripe_webhooks.jit</c>, transaction-local; the first one of a transaction keeps it) for
     /// <see cref="RestorePlannerSettingsSql"/>.
     /// </summary>
-    public const string JitOffSettings =
-        "set_config('stripe_webhooks.jit', COALESCE(NULLIF(current_setting('stripe_webhooks.jit', true), ''), current_setting('jit')), true), "
-        + "set_config('jit', 'off', true)";
+    public const string JitOffSettings = $"set_config('stripe_webhooks.jit', {JitBeforeWriters}, true), set_config('jit', 'off', true)";
 
     /// <summary>
     /// What a writer's <see cref="IndexPlanSettings"/> and <see cref="JitOffSettings"/> changed, back as it was: the
     /// processor sends it before a handler that is not a writer (harmless when no writer changed anything). After the
     /// writers' statements COMMIT follows instead, which ends the settings anyway.
     /// </summary>
-    public const string RestorePlannerSettingsSql =
-        $"SELECT {DefaultPlanSettings}, set_config('jit', COALESCE(NULLIF(current_setting('stripe_webhooks.jit', true), ''), current_setting('jit')), true)";
+    public const string RestorePlannerSettingsSql = $"SELECT {DefaultPlanSettings}, set_config('jit', {JitBeforeWriters}, true)";
+
+    // JIT as the transaction had it before a writer turned it off: the value kept in stripe_webhooks.jit, or the current
+    // one when none was kept (never set in this session: NULL; set in an earlier transaction: '').
+    private const string JitBeforeWriters = "COALESCE(NULLIF(current_setting('stripe_webhooks.jit', true), ''), current_setting('jit'))";
 
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
