@@ -15,16 +15,10 @@ public class EntitlementAnnouncementPlanTests
     [Fact]
     public async Task Producer_statements_prepared_on_empty_tables_keep_index_plans_without_jit()
     {
-        // One pooled connection: every delivery prepares on, and reuses, the same session.
-        var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
-        await using var services = PipelineServices.Create(connectionString);
+        // One session, and statistics that say every table is empty while the plans are made.
+        await using var services = await PipelineServices.CreateOneSessionOnEmptyStatisticsAsync();
         var processor = services.GetRequiredService<StripeEventProcessor>();
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        await using (var analyze = dataSource.CreateCommand("ANALYZE"))
-        {
-            // The worst case: statistics that say every table is empty while the plans are made.
-            await analyze.ExecuteNonQueryAsync();
-        }
 
         for (var n = 0; n < 12; n++)
         {

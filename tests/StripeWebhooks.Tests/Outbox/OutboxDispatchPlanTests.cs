@@ -18,16 +18,10 @@ public class OutboxDispatchPlanTests
     [Fact]
     public async Task The_claim_prepared_on_an_empty_outbox_keeps_one_index_plan()
     {
-        // One pooled connection: every dispatch prepares on, and reuses, the same session.
-        var connectionString = await TestDatabase.CreateAsync() + ";Maximum Pool Size=1";
-        await using var services = PipelineServices.Create(connectionString);
+        // One session, and statistics that say every table is empty while the plans are made.
+        await using var services = await PipelineServices.CreateOneSessionOnEmptyStatisticsAsync();
         var dispatcher = services.GetRequiredService<OutboxDispatcher>();
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        await using (var analyze = dataSource.CreateCommand("ANALYZE"))
-        {
-            // The worst case: statistics that say the outbox is empty while the plan is made.
-            await analyze.ExecuteNonQueryAsync();
-        }
 
         for (var n = 1; n <= 12; n++)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace StripeWebhooks.Tests.Support;
 
@@ -24,5 +25,17 @@ public static class PipelineServices
         var services = new ServiceCollection().AddLogging().AddStripeWebhooks(configuration);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// The pipeline over a new database with one pooled connection (every statement prepares on, and reuses, the same
+    /// session), after an ANALYZE of its empty tables: the worst case for plans made from now on.
+    /// </summary>
+    public static async Task<ServiceProvider> CreateOneSessionOnEmptyStatisticsAsync()
+    {
+        var services = Create(await TestDatabase.CreateAsync() + ";Maximum Pool Size=1");
+        await using var analyze = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("ANALYZE");
+        await analyze.ExecuteNonQueryAsync();
+        return services;
     }
 }
