@@ -74,6 +74,9 @@ param outboxMaxDequeueCount int = 5
 @description('Outbox__RetryDelaySeconds: serve\'s listener only (host.json visibilityTimeout on Azure); kept in step.')
 param outboxRetryDelaySeconds int = 5
 
+@description('Outbox__RedispatchAfterMinutes: a message dispatched this long ago and still not consumed is dispatched again.')
+param outboxRedispatchAfterMinutes int = 10
+
 @description('Outbox__DispatchBatchSize: messages dispatched per transaction.')
 param outboxDispatchBatchSize int = 100
 
@@ -282,6 +285,7 @@ var webhookSettings = union(
     Outbox__SweepDelaySeconds: string(outboxSweepDelaySeconds)
     Outbox__MaxDequeueCount: string(outboxMaxDequeueCount)
     Outbox__RetryDelaySeconds: string(outboxRetryDelaySeconds)
+    Outbox__RedispatchAfterMinutes: string(outboxRedispatchAfterMinutes)
     Outbox__DispatchBatchSize: string(outboxDispatchBatchSize)
     Outbox__DispatchIntervalMilliseconds: string(outboxDispatchIntervalMilliseconds)
   },

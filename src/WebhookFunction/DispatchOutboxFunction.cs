@@ -5,7 +5,8 @@ namespace StripeWebhooks.WebhookFunction;
 
 /// <summary>
 /// The outbox sweep, on <c>Outbox__SweepSchedule</c> (NCRONTAB, UTC): re-sends messages committed more than
-/// <c>Outbox__SweepDelaySeconds</c> ago and still not dispatched (a crash, a queue that was down, a burst).
+/// <c>Outbox__SweepDelaySeconds</c> ago and still not dispatched (a crash, a queue that was down, a burst), and
+/// those dispatched more than <c>Outbox__RedispatchAfterMinutes</c> ago and never consumed (the queue lost them).
 /// </summary>
 /// <remarks>
 /// Messages are dispatched right after their commit by the worker's background dispatcher; this catches what that

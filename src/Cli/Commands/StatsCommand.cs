@@ -26,6 +26,7 @@ internal static class StatsCommand
                 ? $"last purge:            {at:yyyy-MM-dd HH:mm:ss} UTC, {s.LastPurgeDeleted} claim(s) deleted"
                 : "last purge:            never");
             Console.WriteLine($"outbox undispatched:   {s.OutboxUndispatched}{(s.OldestUndispatchedAge is { } pending ? $" (oldest {pending.TotalSeconds:F0} s old)" : "")}");
+            Console.WriteLine($"outbox unconsumed:     {s.OutboxUnconsumed}{(s.OldestUnconsumedAge is { } waiting ? $" dispatched, not consumed yet (oldest dispatched {waiting.TotalSeconds:F0} s ago; dispatched again after Outbox__RedispatchAfterMinutes)" : "")}");
             Console.WriteLine($"outbox poisoned:       {s.OutboxPoisoned}{(s.OutboxPoisoned > 0 ? " (see `webhooks outbox`)" : "")}");
             return 0;
         });

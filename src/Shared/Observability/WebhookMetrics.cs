@@ -17,6 +17,7 @@ public sealed class WebhookMetrics : IDisposable
     private readonly Histogram<double> _handlerDuration;
     private readonly Counter<long> _purged;
     private readonly Counter<long> _secretMatches;
+    private readonly Counter<long> _outboxRedispatched;
 
     public WebhookMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,8 @@ public sealed class WebhookMetrics : IDisposable
             "Claims deleted past retention, by kind: opportunistic (per request) or retention (timer / command).");
         _secretMatches = _meter.CreateCounter<long>("stripe_webhooks.signature.matches", "{delivery}",
             "Verified deliveries by the index of the signing secret that matched; retire a secret whose count stays 0.");
+        _outboxRedispatched = _meter.CreateCounter<long>("stripe_webhooks.outbox.redispatched", "{message}",
+            "Outbox messages dispatched again because they stayed unconsumed past Outbox__RedispatchAfterMinutes: the queue lost them, or no consumer ran.");
     }
 
     public void Delivery(ProcessingOutcome outcome) =>
@@ -54,6 +57,14 @@ public sealed class WebhookMetrics : IDisposable
         if (_secretMatches.Enabled)
         {
             _secretMatches.Add(1, new KeyValuePair<string, object?>("secret_index", index));
+        }
+    }
+
+    public void OutboxRedispatched(int count)
+    {
+        if (count > 0)
+        {
+            _outboxRedispatched.Add(count);
         }
     }
 

@@ -12,4 +12,6 @@ public sealed record WebhookStatistics(
     long? LastPurgeDeleted,
     long OutboxUndispatched,
     TimeSpan? OldestUndispatchedAge,
-    long OutboxPoisoned);
+    long OutboxPoisoned,
+    long OutboxUnconsumed,
+    TimeSpan? OldestUnconsumedAge);

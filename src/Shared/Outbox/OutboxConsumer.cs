@@ -15,8 +15,14 @@ public sealed partial class OutboxConsumer
         INSERT INTO stripe_outbox_receipts (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING
         """;
 
+    // Unconditional and idempotent (#24): a dispatcher holding the row (re-sending it, or a crashed instance's claim
+    // about to roll back) makes this wait, then it applies to what that transaction left. A WHERE consumed_at IS NULL
+    // read the last committed version instead and could skip without waiting. Consumed implies dispatched, so the
+    // row leaves the undispatched index and no dispatcher sends it again.
     private const string ConsumedSql = """
-        UPDATE stripe_outbox SET consumed_at = now(), poisoned_at = NULL WHERE id = $1 AND consumed_at IS NULL
+        UPDATE stripe_outbox
+        SET consumed_at = COALESCE(consumed_at, now()), dispatched_at = COALESCE(dispatched_at, now()), poisoned_at = NULL
+        WHERE id = $1
         """;
 
     // The queue's dequeue count is the number of deliveries so far; the last one allowed makes the message poison.

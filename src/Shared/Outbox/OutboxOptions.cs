@@ -28,6 +28,13 @@ public sealed class OutboxOptions
     /// <summary>How long a message that failed stays invisible before serve's queue listener retries it (<c>Outbox__RetryDelaySeconds</c>).</summary>
     public int RetryDelaySeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a dispatched message may stay unconsumed before the sweep dispatches it again
+    /// (<c>Outbox__RedispatchAfterMinutes</c>): the queue lost it, or no consumer ran for that long. Consumers' receipts
+    /// absorb the copy. Keep it above the time a message may wait in the queue for its retries.
+    /// </summary>
+    public int RedispatchAfterMinutes { get; set; } = 10;
+
     /// <summary>Messages dispatched per transaction (<c>Outbox__DispatchBatchSize</c>).</summary>
     public int DispatchBatchSize { get; set; } = 100;
 

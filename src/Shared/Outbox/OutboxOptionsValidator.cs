@@ -29,6 +29,12 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
             failures.Add($"Outbox__RetryDelaySeconds must be between 0 and 3600; got {options.RetryDelaySeconds}.");
         }
 
+        // At most 7 days: an Azure Storage queue message expires after 7 days by default.
+        if (options.RedispatchAfterMinutes is < 1 or > 10080)
+        {
+            failures.Add($"Outbox__RedispatchAfterMinutes must be between 1 and 10080 (7 days); got {options.RedispatchAfterMinutes}.");
+        }
+
         if (options.DispatchBatchSize is < 1 or > 1000)
         {
             failures.Add($"Outbox__DispatchBatchSize must be between 1 and 1000; got {options.DispatchBatchSize}.");

@@ -38,6 +38,7 @@ public static class OutboxServiceCollectionExtensions
             provider.GetRequiredService<NpgsqlDataSource>(),
             provider.GetRequiredService<IOutboxTransport>(),
             provider.GetRequiredService<IOptions<OutboxOptions>>(),
+            provider.GetRequiredService<Observability.WebhookMetrics>(),
             provider.GetRequiredService<ILogger<OutboxDispatcher>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDispatchService>());
         services.TryAddSingleton<Operations.OutboxOperations>();

@@ -17,6 +17,8 @@ public class OutboxOptionsValidationTests
     [InlineData("Outbox__QueueName", "Stripe_Outbox", "Outbox__QueueName must be a valid Azure Storage queue name")]
     [InlineData("Outbox__SweepDelaySeconds", "0", "Outbox__SweepDelaySeconds must be between 1 and 3600; got 0.")]
     [InlineData("Outbox__MaxDequeueCount", "0", "Outbox__MaxDequeueCount must be between 1 and 100; got 0.")]
+    [InlineData("Outbox__RedispatchAfterMinutes", "0", "Outbox__RedispatchAfterMinutes must be between 1 and 10080 (7 days); got 0.")]
+    [InlineData("Outbox__RedispatchAfterMinutes", "10081", "Outbox__RedispatchAfterMinutes must be between 1 and 10080 (7 days); got 10081.")]
     [InlineData("Outbox__DispatchBatchSize", "1001", "Outbox__DispatchBatchSize must be between 1 and 1000; got 1001.")]
     [InlineData("Outbox__DispatchIntervalMilliseconds", "-1", "Outbox__DispatchIntervalMilliseconds must be between 0 and 10000; got -1.")]
     [InlineData("Outbox__DispatchIntervalMilliseconds", "10001", "Outbox__DispatchIntervalMilliseconds must be between 0 and 10000; got 10001.")]
