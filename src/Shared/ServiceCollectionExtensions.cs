@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -50,6 +51,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<StripeSignatureVerifier>();
         services.TryAddSingleton<EventClaimStore>();
         services.TryAddSingleton<StripeEventHandlerRegistry>();
+        services.TryAddSingleton<LivemodeFilter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LivemodeStartupNotice>());
         services.TryAddSingleton<StripeEventProcessor>();
         services.TryAddSingleton<StripeWebhookEndpoint>();
         services.TryAddSingleton<HealthEndpoint>();

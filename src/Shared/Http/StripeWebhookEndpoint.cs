@@ -96,6 +96,8 @@ public sealed partial class StripeWebhookEndpoint(
             // Parked (FailedPermanent): Stripe must stop retrying; the ledger keeps the payload for `webhooks replay`.
             ProcessingOutcome.Processed or ProcessingOutcome.FailedPermanent => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
             ProcessingOutcome.Duplicate => WebhookResponses.Accepted(stripeEvent.Id, duplicate: true),
+            // 200 so Stripe stops: the endpoint is not meant to apply this mode's events (Stripe__Livemode).
+            ProcessingOutcome.IgnoredLivemode => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false, ignored: "livemode"),
             ProcessingOutcome.InFlight => WebhookResponses.Error(StatusCodes.Status409Conflict, "event_in_flight",
                 "Another delivery of this event is still being processed; retry later.", stripeEvent.Id),
             ProcessingOutcome.Failed => WebhookResponses.Error(StatusCodes.Status500InternalServerError, "processing_failed",
