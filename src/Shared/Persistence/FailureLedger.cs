@@ -56,7 +56,7 @@ public static class FailureLedger
     /// own, with the payload for <c>webhooks replay</c>. The claim is not touched: the transaction that held it rolled
     /// back, or committed before the failure, in which case the next delivery (a duplicate) resolves this row.
     /// </summary>
-    public static async Task<int> RecordUnexpectedFailureAsync(NpgsqlDataSource dataSource, StripeEvent stripeEvent, string error, CancellationToken cancellationToken)
+    internal static async Task<int> RecordUnexpectedFailureAsync(NpgsqlDataSource dataSource, StripeEvent stripeEvent, string error, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(RecordAttemptSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stripeEvent.Id, NpgsqlDbType = NpgsqlDbType.Text });
