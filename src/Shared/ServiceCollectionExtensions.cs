@@ -27,6 +27,9 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName)).ValidateOnStart();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<LivemodeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName))
+            .Validate(o => o.IsValid, LivemodeOptions.InvalidMessage)
+            .ValidateOnStart();
         services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.SectionName));
         services.AddOptions<PurgeScheduleOptions>()
             .Configure(o => o.Schedule = configuration[PurgeScheduleOptions.Key] is { Length: > 0 } s ? s : PurgeScheduleOptions.DefaultSchedule)

@@ -31,11 +31,6 @@ public sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
             errors.Add($"Stripe__SignatureToleranceSeconds must be between 1 and 86400; got {options.SignatureToleranceSeconds}.");
         }
 
-        if (!string.IsNullOrEmpty(options.Livemode) && !bool.TryParse(options.Livemode, out _))
-        {
-            errors.Add($"Stripe__Livemode must be true (live events only), false (test events only) or unset (both); got '{options.Livemode}'.");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

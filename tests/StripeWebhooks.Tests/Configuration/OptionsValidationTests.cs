@@ -52,7 +52,7 @@ public class OptionsValidationTests
     [InlineData("1")]
     [InlineData("live")]
     public void A_stripe_livemode_other_than_true_or_false_is_refused_naming_the_key(string value) =>
-        Assert.Contains("Stripe__Livemode", Fails<StripeOptions>(new() { ["Stripe__Livemode"] = value }).Message, StringComparison.Ordinal);
+        Assert.Contains("Stripe__Livemode", Fails<LivemodeOptions>(new() { ["Stripe__Livemode"] = value }).Message, StringComparison.Ordinal);
 
     [Fact]
     public void A_bad_purge_schedule_is_refused_naming_the_key() =>
