@@ -52,6 +52,9 @@ param stripeWebhookSecretSlots int = 1
 @description('Stripe__SignatureToleranceSeconds')
 param signatureToleranceSeconds int = 300
 
+@description('Stripe__Livemode: true applies live events only, false test events only (a test deployment). The other mode is acknowledged and applied nowhere.')
+param stripeLivemode bool = true
+
 @minValue(4) // Stripe retries for 3 days; the app refuses anything shorter than 4.
 @description('Webhooks__RetentionDays')
 param retentionDays int = 30
@@ -269,6 +272,7 @@ var webhookSettings = union(
     Postgres__UseEntraAuth: 'true'
     Postgres__ManagedIdentityClientId: identity.outputs.clientId
     Stripe__SignatureToleranceSeconds: string(signatureToleranceSeconds)
+    Stripe__Livemode: stripeLivemode ? 'true' : 'false'
     Webhooks__RetentionDays: string(retentionDays)
     Webhooks__MaxBodyBytes: string(maxBodyBytes)
     Webhooks__LockTimeoutSeconds: string(lockTimeoutSeconds)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,6 +27,9 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName)).ValidateOnStart();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<LivemodeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName))
+            .Validate(o => o.IsValid, LivemodeOptions.InvalidMessage)
+            .ValidateOnStart();
         services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.SectionName));
         services.AddOptions<PurgeScheduleOptions>()
             .Configure(o => o.Schedule = configuration[PurgeScheduleOptions.Key] is { Length: > 0 } s ? s : PurgeScheduleOptions.DefaultSchedule)
@@ -50,6 +54,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<StripeSignatureVerifier>();
         services.TryAddSingleton<EventClaimStore>();
         services.TryAddSingleton<StripeEventHandlerRegistry>();
+        services.TryAddSingleton<LivemodeFilter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LivemodeStartupNotice>());
         services.TryAddSingleton<StripeEventProcessor>();
         services.TryAddSingleton<StripeWebhookEndpoint>();
         services.TryAddSingleton<HealthEndpoint>();

@@ -25,6 +25,9 @@ internal static class ReplayCommand
                 case ReplayOutcome.AlreadyProcessed:
                     Console.WriteLine($"{id} ({result.EventType}) was already processed by a later delivery; marked resolved, nothing ran.");
                     return 0;
+                case ReplayOutcome.IgnoredLivemode:
+                    await Console.Error.WriteLineAsync($"error: {id} ({result.EventType}) is of the mode Stripe__Livemode does not apply; nothing ran, the failure stays open.");
+                    return 1;
                 case ReplayOutcome.Failed:
                     await Console.Error.WriteLineAsync($"error: {id} ({result.EventType}) failed again, nothing changed: {result.Error}");
                     return 1;

@@ -50,6 +50,7 @@ public static class StripeEventParser
 
         string? id = null, type = null, apiVersion = null, account = null, objectKind = null;
         long? created = null;
+        string? createdError = null;
         var livemode = false;
         ReadOnlyMemory<byte> dataObject = default;
 
@@ -69,7 +70,7 @@ public static class StripeEventParser
                 case EnvelopeField.Id: id = ReadString(ref reader); break;
                 case EnvelopeField.Object: objectKind = ReadString(ref reader); break;
                 case EnvelopeField.Type: type = ReadString(ref reader); break;
-                case EnvelopeField.Created: created = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null; break;
+                case EnvelopeField.Created: created = ReadCreated(ref reader, ref createdError); break;
                 case EnvelopeField.Livemode: livemode = reader.TokenType == JsonTokenType.True; break;
                 case EnvelopeField.ApiVersion: apiVersion = ReadString(ref reader); break;
                 case EnvelopeField.Account: account = ReadString(ref reader); break;
@@ -82,15 +83,14 @@ public static class StripeEventParser
         {
         }
 
-        error = Validate(id, type, objectKind, dataObject) ?? (created is null ? "event has no numeric \"created\"" : null);
+        error = Validate(id, type, objectKind, dataObject) ?? createdError ?? (created is null ? "event has no numeric \"created\"" : null);
         if (error is not null)
         {
             return false;
         }
 
         stripeEvent = new StripeEvent(
-            id!, type!, DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(created!.Value, 0, 253_402_300_799L)), livemode,
-            apiVersion, account, dataObject, payload);
+            id!, type!, DateTimeOffset.FromUnixTimeSeconds(created!.Value), livemode, apiVersion, account, dataObject, payload);
         return true;
     }
 
@@ -109,14 +109,14 @@ public static class StripeEventParser
 
     private static string? Validate(string? id, string? type, string? objectKind, ReadOnlyMemory<byte> dataObject)
     {
-        if (string.IsNullOrEmpty(id) || id.Length > MaxIdentifierLength)
+        if (IdentifierProblem(id) is { } idProblem)
         {
-            return "event has no usable \"id\"";
+            return $"event \"id\" {idProblem}";
         }
 
-        if (string.IsNullOrEmpty(type) || type.Length > MaxIdentifierLength)
+        if (IdentifierProblem(type) is { } typeProblem)
         {
-            return "event has no usable \"type\"";
+            return $"event \"type\" {typeProblem}";
         }
 
         if (objectKind is not null && objectKind != "event")
@@ -125,6 +125,46 @@ public static class StripeEventParser
         }
 
         return dataObject.IsEmpty ? "event has no \"data.object\"" : null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="value"/> cannot be an id or type Stripe sends, or null. Stripe's are short printable ASCII;
+    /// anything else (a NUL, which Postgres text cannot hold, among them) would fail later, as a 500 (see #24).
+    /// </summary>
+    private static string? IdentifierProblem(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "is missing or not a string";
+        }
+
+        if (value.Length > MaxIdentifierLength)
+        {
+            return $"is longer than {MaxIdentifierLength} characters";
+        }
+
+        return value.AsSpan().ContainsAnyExceptInRange(' ', '~')
+            ? "holds a character outside printable ASCII (a control character, or non-ASCII)"
+            : null;
+    }
+
+    // Unix seconds a DateTimeOffset (and so a Postgres timestamptz) can hold: 0001-01-01 to 9999-12-31.
+    private static long? ReadCreated(ref Utf8JsonReader reader, ref string? error)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        if (reader.TryGetInt64(out var seconds)
+            && seconds >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            return seconds;
+        }
+
+        error = "event \"created\" is not a whole number of Unix seconds a timestamp can hold (years 1 to 9999)";
+        return null;
     }
 
     private static ReadOnlyMemory<byte> ReadDataObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)

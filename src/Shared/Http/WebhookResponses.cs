@@ -6,8 +6,8 @@ namespace StripeWebhooks.Http;
 /// <summary>The small JSON bodies the endpoints answer with.</summary>
 public static class WebhookResponses
 {
-    public static IResult Accepted(string eventId, bool duplicate) =>
-        Results.Json(new WebhookAcceptedBody(true, duplicate, eventId), WebhookJsonContext.Default.WebhookAcceptedBody);
+    public static IResult Accepted(string eventId, bool duplicate, string? ignored = null) =>
+        Results.Json(new WebhookAcceptedBody(true, duplicate, eventId, ignored), WebhookJsonContext.Default.WebhookAcceptedBody);
 
     public static IResult Error(int statusCode, string error, string message, string? eventId = null) =>
         Results.Json(new WebhookErrorBody(error, message, eventId), WebhookJsonContext.Default.WebhookErrorBody, statusCode: statusCode);
@@ -17,8 +17,8 @@ public static class WebhookResponses
             statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
 }
 
-/// <summary><c>{"received":true,"duplicate":false,"eventId":"evt_..."}</c></summary>
-public sealed record WebhookAcceptedBody(bool Received, bool Duplicate, string EventId);
+/// <summary><c>{"received":true,"duplicate":false,"eventId":"evt_..."}</c>, plus <c>"ignored":"livemode"</c> for an event of the mode not applied.</summary>
+public sealed record WebhookAcceptedBody(bool Received, bool Duplicate, string EventId, string? Ignored = null);
 
 /// <summary><c>{"error":"invalid_signature","message":"...","eventId":"evt_..."}</c></summary>
 public sealed record WebhookErrorBody(string Error, string Message, string? EventId);

@@ -23,7 +23,7 @@ public sealed class WebhookMetrics : IDisposable
     {
         _meter = meterFactory.Create(MeterName);
         _deliveries = _meter.CreateCounter<long>("stripe_webhooks.deliveries", "{delivery}",
-            "Deliveries by outcome: processed, duplicate, in_flight, failed, failed_permanent, database_unavailable, rejected (with reason).");
+            "Deliveries by outcome: processed, duplicate, in_flight, failed, failed_permanent, database_unavailable, ignored_livemode, rejected (with reason).");
         _handlerDuration = _meter.CreateHistogram<double>("stripe_webhooks.handler.duration", "s",
             "Time from claim to commit of a claimed event, handlers included.");
         _purged = _meter.CreateCounter<long>("stripe_webhooks.purge.deleted", "{claim}",
@@ -76,6 +76,7 @@ public sealed class WebhookMetrics : IDisposable
         ProcessingOutcome.InFlight => "in_flight",
         ProcessingOutcome.Failed => "failed",
         ProcessingOutcome.FailedPermanent => "failed_permanent",
+        ProcessingOutcome.IgnoredLivemode => "ignored_livemode",
         _ => "database_unavailable",
     };
 

@@ -27,7 +27,7 @@ public static class WebhookTracing
     /// <summary>Tag: the Stripe event type, once the envelope is parsed.</summary>
     public const string EventTypeTag = "stripe.event.type";
 
-    /// <summary>Tag: processed, duplicate, in_flight, failed, failed_permanent, database_unavailable or rejected.</summary>
+    /// <summary>Tag: processed, duplicate, in_flight, failed, failed_permanent, database_unavailable, ignored_livemode or rejected.</summary>
     public const string OutcomeTag = "stripe_webhooks.outcome";
 
     /// <summary>Tag: a rejection's error code (<c>invalid_signature</c>, ...), as in the response body.</summary>

@@ -9,7 +9,7 @@ namespace StripeWebhooks.Operations;
 /// Re-runs the handlers of a failed or parked event from the payload kept in the failure ledger, in one
 /// transaction with the claim, under the same ordering rules as a delivery; resolves the failure on success.
 /// </summary>
-public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandlerRegistry handlers)
+public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandlerRegistry handlers, LivemodeFilter livemode)
 {
     /// <summary>Replays <paramref name="eventId"/>; with <paramref name="dryRun"/> everything is rolled back.</summary>
     public async Task<ReplayResult> ReplayAsync(string eventId, bool dryRun, CancellationToken cancellationToken)
@@ -28,6 +28,11 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
         if (payload is null || !StripeEventParser.TryParse(payload, out var stripeEvent, out _))
         {
             return new ReplayResult(ReplayOutcome.NotFound, null, [], []);
+        }
+
+        if (livemode.Ignores(stripeEvent))
+        {
+            return new ReplayResult(ReplayOutcome.IgnoredLivemode, stripeEvent.Type, [], []);
         }
 
         if (!await ClaimForReplayAsync(connection, transaction, eventId, stripeEvent, cancellationToken))

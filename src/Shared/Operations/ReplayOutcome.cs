@@ -17,4 +17,7 @@ public enum ReplayOutcome
 
     /// <summary>A handler threw again; everything rolled back and the attempt was recorded.</summary>
     Failed,
+
+    /// <summary>The event is of the mode <c>Stripe__Livemode</c> excludes; nothing ran and the failure stays open.</summary>
+    IgnoredLivemode,
 }

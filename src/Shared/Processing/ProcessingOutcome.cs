@@ -20,4 +20,7 @@ public enum ProcessingOutcome
 
     /// <summary>Postgres could not be reached.</summary>
     DatabaseUnavailable,
+
+    /// <summary>An event of the mode <c>Stripe__Livemode</c> excludes: acknowledged, nothing claimed or applied.</summary>
+    IgnoredLivemode,
 }

@@ -17,6 +17,7 @@ public sealed partial class StripeEventProcessor(
     StripeEventHandlerRegistry handlers,
     WebhookMetrics metrics,
     OutboxSignal outbox,
+    LivemodeFilter livemode,
     IOptions<WebhookOptions> options,
     ILogger<StripeEventProcessor> logger)
 {
@@ -25,6 +26,12 @@ public sealed partial class StripeEventProcessor(
     /// <summary>Claims <paramref name="stripeEvent"/> and runs its handlers in one transaction.</summary>
     public async Task<ProcessingResult> ProcessAsync(StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
+        // Before the claim: an event of the other mode is never claimed, so a later change of the setting can apply it.
+        if (livemode.Ignores(stripeEvent))
+        {
+            return new ProcessingResult(ProcessingOutcome.IgnoredLivemode);
+        }
+
         NpgsqlConnection connection;
         try
         {

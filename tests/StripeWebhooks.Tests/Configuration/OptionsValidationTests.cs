@@ -47,6 +47,13 @@ public class OptionsValidationTests
     public void A_bad_tolerance_is_refused_naming_the_key() =>
         Assert.Contains("Stripe__SignatureToleranceSeconds", Fails<StripeOptions>(new() { ["Stripe__SignatureToleranceSeconds"] = "-5" }).Message, StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("1")]
+    [InlineData("live")]
+    public void A_stripe_livemode_other_than_true_or_false_is_refused_naming_the_key(string value) =>
+        Assert.Contains("Stripe__Livemode", Fails<LivemodeOptions>(new() { ["Stripe__Livemode"] = value }).Message, StringComparison.Ordinal);
+
     [Fact]
     public void A_bad_purge_schedule_is_refused_naming_the_key() =>
         Assert.Contains("PurgeSchedule", Fails<PurgeScheduleOptions>(new() { ["PurgeSchedule"] = "0 3 * * *" }).Message, StringComparison.Ordinal);

@@ -82,6 +82,51 @@ public class HttpContractTests
         await AssertRejectedAsync(server, response, HttpStatusCode.BadRequest, "malformed_event");
     }
 
+    [Theory]
+    [InlineData("evt_bad_\u0000nul")]
+    [InlineData("evt_bell_\u0007")]
+    [InlineData("evt_\u00e9t\u00e9")]
+    [InlineData("evt_line\nbreak")]
+    [InlineData(null)]
+    public async Task Signed_event_id_stripe_could_never_send_answers_400_malformed_event_naming_the_field(string? id)
+    {
+        // null: 256 characters, one past the limit.
+        id ??= "evt_" + new string('a', 252);
+        await using var server = await WebhookTestServer.StartAsync();
+        using var response = await server.PostSignedAsync(SampleEvents.Build("customer.created", id));
+        await AssertRejectedAsync(server, response, HttpStatusCode.BadRequest, "malformed_event");
+        Assert.Contains("\"id\"", (await JsonBody.ReadAsync(response)).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1000000000000000000000000000000")]
+    [InlineData("-1000000000000000000000000000000")]
+    [InlineData("253402300800")]
+    [InlineData("1700000000.5")]
+    public async Task Signed_event_created_no_timestamp_can_hold_answers_400_malformed_event_naming_the_field(string created)
+    {
+        await using var server = await WebhookTestServer.StartAsync();
+        var body = WithCreated(SampleEvents.Build("customer.created", "evt_bad_created"), created);
+        using var response = await server.PostSignedAsync(body);
+        await AssertRejectedAsync(server, response, HttpStatusCode.BadRequest, "malformed_event");
+        Assert.Contains("\"created\"", (await JsonBody.ReadAsync(response)).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_nobody_anticipated_answers_the_json_500_and_writes_the_failure_ledger()
+    {
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, new UnreadableFailureHandler("customer.created"));
+        using var response = await server.PostSignedAsync(SampleEvents.Build("customer.created", "evt_unanticipated"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var json = await JsonBody.ReadAsync(response);
+        Assert.Equal("processing_failed", json.GetProperty("error").GetString());
+        Assert.Equal("evt_unanticipated", json.GetProperty("eventId").GetString());
+        Assert.Equal(1, await server.ScalarAsync<int>("SELECT attempts FROM stripe_event_failures WHERE event_id = 'evt_unanticipated' AND payload IS NOT NULL"));
+        Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events"));
+        Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM test_side_effects"));
+    }
+
     [Fact]
     public async Task Body_over_the_limit_answers_413()
     {
@@ -173,6 +218,13 @@ public class HttpContractTests
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(error, await JsonBody.ErrorAsync(response));
         Assert.Equal(0L, await server.CountAllRowsAsync());
+    }
+
+    /// <summary><paramref name="stripeEvent"/> serialized with <c>created</c> set to <paramref name="created"/>, verbatim.</summary>
+    private static byte[] WithCreated(System.Text.Json.Nodes.JsonObject stripeEvent, string created)
+    {
+        stripeEvent["created"] = 1234567;
+        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(SampleEvents.ToBytes(stripeEvent)).Replace("\"created\":1234567", $"\"created\":{created}", StringComparison.Ordinal));
     }
 
     /// <summary>Streams zeros without a Content-Length and counts what the server actually took.</summary>

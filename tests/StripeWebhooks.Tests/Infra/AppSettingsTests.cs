@@ -84,6 +84,16 @@ public sealed partial class AppSettingsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Only_live_events_are_applied_unless_the_deployment_says_otherwise()
+    {
+        var parameter = ArmTemplate.Main.Parameters["stripeLivemode"]!;
+
+        Assert.Equal("bool", (string?)parameter["type"]);
+        Assert.True((bool)parameter["defaultValue"]!);
+        Assert.Equal("{if({stripeLivemode}, true, false)}", Setting("Stripe__Livemode"));
+    }
+
+    [Fact]
     public void Host_storage_and_telemetry_use_the_identity_and_flex_consumption_owns_the_runtime()
     {
         Assert.Equal("managedidentity", Setting("AzureWebJobsStorage__credential"));

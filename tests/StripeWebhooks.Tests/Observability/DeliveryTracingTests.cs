@@ -120,6 +120,41 @@ public sealed class DeliveryTracingTests
     }
 
     [Fact]
+    public async Task An_event_of_the_mode_not_applied_is_its_own_outcome_in_the_span_and_the_counter()
+    {
+        var spans = new List<Activity>();
+        var exported = new List<Metric>();
+        long ignored = 0;
+        using (var tracing = Sdk.CreateTracerProviderBuilder().AddStripeWebhooksInstrumentation().AddInMemoryExporter(spans).Build())
+        using (var meters = Sdk.CreateMeterProviderBuilder().AddStripeWebhooksInstrumentation().AddInMemoryExporter(exported).Build())
+        {
+            await using var server = await WebhookTestServer.StartAsync(settings: new Dictionary<string, string?> { ["Stripe__Livemode"] = "true" });
+            var testMode = SampleEvents.Build("customer.subscription.created", "evt_traced_test_mode");
+            testMode["livemode"] = false;
+            await ExpectAsync(HttpStatusCode.OK, server.PostSignedAsync(testMode));
+            tracing.ForceFlush();
+            meters.ForceFlush();
+            foreach (var metric in exported.Where(m => m.Name == "stripe_webhooks.deliveries"))
+            {
+                foreach (ref readonly var point in metric.GetMetricPoints())
+                {
+                    foreach (var tag in point.Tags)
+                    {
+                        ignored += tag is { Key: "outcome", Value: "ignored_livemode" } ? point.GetSumLong() : 0;
+                    }
+                }
+            }
+        }
+
+        var delivery = Assert.Single(spans, s => s.Source.Name == WebhookTracing.SourceName);
+        Assert.Equal("ignored_livemode", delivery.GetTagItem(WebhookTracing.OutcomeTag));
+        Assert.Equal("evt_traced_test_mode", delivery.GetTagItem(WebhookTracing.EventIdTag));
+        Assert.Equal(ActivityStatusCode.Unset, delivery.Status);
+        Assert.DoesNotContain(spans, s => s.ParentSpanId == delivery.SpanId);
+        Assert.Equal(1, ignored);
+    }
+
+    [Fact]
     public void Without_a_listener_no_delivery_span_is_created()
     {
         // Nothing in this collection is listening now: the hot path gets null and does no tagging at all.

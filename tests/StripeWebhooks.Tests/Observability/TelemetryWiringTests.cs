@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using StripeWebhooks.Cli.Commands;
+using StripeWebhooks.Observability;
 using StripeWebhooks.Tests.Functions;
 using StripeWebhooks.Tests.Support;
 using StripeWebhooks.WebhookFunction;
@@ -46,6 +48,26 @@ public sealed class TelemetryWiringTests
 
         Assert.Null(app.Services.GetService<TracerProvider>());
         Assert.Null(app.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public void In_the_worker_the_delivery_span_is_recorded_as_a_child_of_the_function_invocation()
+    {
+        using var app = FunctionApp.Build(FunctionAppSettings(ConnectionString));
+        Assert.NotNull(app.Services.GetService<TracerProvider>());
+
+        // What the worker does per invocation: an activity of its own source, parented on the traceparent the Functions
+        // host sent (sampled: the host keeps every span, host.json). The request the host proxies to the worker's
+        // ASP.NET Core integration is not recorded: it would be a second server span, and the host's is the real one.
+        using var worker = new ActivitySource("Microsoft.Azure.Functions.Worker");
+        var host = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        using var invocation = worker.StartActivity("Invoke", ActivityKind.Internal, host);
+        using var delivery = WebhookTracing.StartDelivery();
+
+        Assert.True(invocation is { Recorded: true }, "the worker's invocation span is not recorded");
+        Assert.True(delivery is { Recorded: true }, "the delivery span is not recorded");
+        Assert.Equal((invocation.TraceId, invocation.SpanId), (delivery.TraceId, delivery.ParentSpanId));
+        Assert.False(new ActivitySource("Microsoft.AspNetCore").HasListeners());
     }
 
     [Fact]
@@ -92,6 +114,8 @@ public sealed class TelemetryWiringTests
         {
             Assert.NotNull(provider.GetService<TracerProvider>());
             Assert.NotNull(provider.GetService<MeterProvider>());
+            // Each request's server span, the parent the delivery span needs to be sampled (ServeTracingTests).
+            Assert.True(new ActivitySource("Microsoft.AspNetCore").HasListeners());
         }
     }
 }

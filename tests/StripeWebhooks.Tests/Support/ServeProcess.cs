@@ -80,6 +80,16 @@ public sealed class ServeProcess : IAsyncDisposable
         return serve;
     }
 
+    /// <summary>POSTs <paramref name="body"/> to serve's webhook route, signed now with <paramref name="secret"/>, as Stripe does.</summary>
+    public async Task<HttpResponseMessage> PostSignedAsync(byte[] body, string secret)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, WebhookUrl) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, secret));
+        return await client.SendAsync(request);
+    }
+
     /// <summary>Runs a one-shot CLI command to completion; returns exit code and output (stdout, then stderr).</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, IDictionary<string, string?>? environment = null)
     {

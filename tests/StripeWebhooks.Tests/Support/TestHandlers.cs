@@ -68,3 +68,21 @@ public sealed class BlockingHandler(params string[] eventTypes) : RecordingHandl
         await Release.Task.WaitAsync(cancellationToken);
     }
 }
+
+/// <summary>
+/// Writes its side effect, then throws an exception whose message cannot be read: the processor's own failure path
+/// (which describes the exception for the ledger) fails too, so only the endpoint's last resort answers (see #24).
+/// </summary>
+public sealed class UnreadableFailureHandler(params string[] eventTypes) : RecordingHandler(eventTypes)
+{
+    public override async Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await base.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
+        throw new UnreadableException();
+    }
+
+    private sealed class UnreadableException : Exception
+    {
+        public override string Message => throw new InvalidOperationException("this exception's message cannot be read");
+    }
+}
