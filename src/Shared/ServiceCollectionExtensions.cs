@@ -15,12 +15,12 @@ using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks;
 
-/// <summary>The one registration both hosts (function app and <c>webhooks serve</c>) call.</summary>
+/// <summary>The one registration every host (the function app, <c>webhooks serve</c> and every other command) calls.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the pipeline: options (validated at start-up), the data source, verifier, processor,
-    /// endpoints and retention purger. Add handlers with <see cref="AddStripeEventHandler{THandler}"/>.
+    /// endpoints and retention purger, then the application's handlers (<see cref="ApplicationHandlers"/>).
     /// </summary>
     public static IServiceCollection AddStripeWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -61,6 +61,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EntitlementQueries>();
         services.AddStripeBilling(configuration);
         services.AddStripeOutbox(configuration);
+        // After the built-in handlers, so the application's run after them, in every host alike.
+        services.AddApplicationHandlers(configuration);
         return services;
     }
 

@@ -89,13 +89,7 @@ internal static class ServeCommand
         // Outbox messages: from the queue when AzureWebJobsStorage names one (as ProcessOutboxMessage does on Azure),
         // otherwise consumed in-process straight from the table.
         builder.Services.AddOutboxQueueListener(builder.Configuration);
-        var mailbox = builder.Configuration["Outbox:DevelopmentMailbox"];
-        if (!string.IsNullOrEmpty(mailbox))
-        {
-            Directory.CreateDirectory(mailbox);
-            builder.Services.AddSingleton<IOutboxMessageHandler>(provider => new WelcomeEmailHandler(mailbox,
-                provider.GetRequiredService<IOptions<Billing.BillingOptions>>().Value.DefaultTier, provider.GetRequiredService<ILogger<WelcomeEmailHandler>>()));
-        }
+        var mailbox = builder.Configuration[WelcomeEmail.MailboxSetting];
 
         string? record = null;
         try
