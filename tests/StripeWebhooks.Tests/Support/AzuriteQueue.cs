@@ -113,10 +113,10 @@ public sealed class AzuriteQueue : IAsyncDisposable
         start.ArgumentList.Add("""
             if ! command -v azurite-queue >/dev/null 2>&1; then
               # Not installed: fetch the pinned Azurite from npm once into a cache, as the tests start their own Postgres.
-              cache="${XDG_CACHE_HOME:-$HOME/.cache}/stripe-webhooks-tests/azurite-3.35.0"
+              cache="${XDG_CACHE_HOME:-$HOME/.cache}/stripe-webhooks-tests/azurite-3.37.0"
               mkdir -p "$cache"
               ( flock 9; [ -x "$cache/node_modules/.bin/azurite-queue" ] \
-                  || npm install --prefix "$cache" --no-audit --no-fund --silent azurite@3.35.0 >/dev/null 2>&1 ) 9>"$cache.lock"
+                  || npm install --prefix "$cache" --no-audit --no-fund --silent azurite@3.37.0 >/dev/null 2>&1 ) 9>"$cache.lock"
               PATH="$cache/node_modules/.bin:$PATH"
             fi
             command -v azurite-queue >/dev/null || { echo "azurite-queue not found on PATH and npm could not install it" >&2; exit 127; }
@@ -148,8 +148,8 @@ public sealed class AzuriteQueue : IAsyncDisposable
             if (process.HasExited)
             {
                 throw new InvalidOperationException(process.ExitCode == 127
-                    ? $"The outbox tests need Azurite's queue service: no azurite-queue on PATH, and `npm install azurite@3.35.0` into the cache failed. Install it (npm install -g azurite@3.35.0, " +
-                      $"or npm install --prefix DIR azurite@3.35.0 and put DIR/node_modules/.bin on PATH) or set {EnvironmentVariable} to a queue connection string."
+                    ? $"The outbox tests need Azurite's queue service: no azurite-queue on PATH, and `npm install azurite@3.37.0` into the cache failed. Install it (npm install -g azurite@3.37.0, " +
+                      $"or npm install --prefix DIR azurite@3.37.0 and put DIR/node_modules/.bin on PATH) or set {EnvironmentVariable} to a queue connection string."
                     : $"azurite-queue exited with code {process.ExitCode} before listening on port {port}.");
             }
 
