@@ -54,6 +54,12 @@ public partial class LocalSettingsSampleTests
     }
 
     [Fact]
+    public void Sample_maps_the_price_webhooks_send_bills_so_the_documented_send_is_processed()
+    {
+        Assert.Equal(Development.SampleEvents.SampleTier, Values()["Billing__Prices__" + Development.SampleEvents.SamplePriceId]);
+    }
+
+    [Fact]
     public void Sample_holds_no_real_secret()
     {
         var text = SampleText();

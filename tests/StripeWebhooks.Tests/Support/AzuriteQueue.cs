@@ -21,12 +21,14 @@ public sealed class AzuriteQueue : IAsyncDisposable
 
     private readonly int _port;
     private readonly string _dataDirectory;
+    private readonly bool _checksApiVersion;
     private Process? _process;
 
-    private AzuriteQueue(int port, string dataDirectory)
+    private AzuriteQueue(int port, string dataDirectory, bool checksApiVersion)
     {
         _port = port;
         _dataDirectory = dataDirectory;
+        _checksApiVersion = checksApiVersion;
     }
 
     public string ConnectionString => ConnectionStringFor(_port);
@@ -38,16 +40,17 @@ public sealed class AzuriteQueue : IAsyncDisposable
     public static string NewQueueName() => $"outbox-test-{Environment.ProcessId}-{Interlocked.Increment(ref _queueCounter)}";
 
     /// <summary>A private Azurite this test may stop and restart (data on disk, same port).</summary>
-    public static async Task<AzuriteQueue> StartPrivateAsync()
+    /// <param name="checksApiVersion">Started without <c>--skipApiVersionCheck</c>: it refuses the storage client's newer API version.</param>
+    public static async Task<AzuriteQueue> StartPrivateAsync(bool checksApiVersion = false)
     {
-        var azurite = new AzuriteQueue(FreePort(), Directory.CreateTempSubdirectory("azurite-test-").FullName);
+        var azurite = new AzuriteQueue(FreePort(), Directory.CreateTempSubdirectory("azurite-test-").FullName, checksApiVersion);
         await azurite.StartAsync();
         return azurite;
     }
 
     public async Task StartAsync()
     {
-        _process = Launch(_port, ["--location", _dataDirectory]);
+        _process = Launch(_port, _checksApiVersion ? ["--location", _dataDirectory] : ["--location", _dataDirectory, "--skipApiVersionCheck"]);
         await WaitUntilListeningAsync(_port, _process);
     }
 
@@ -85,7 +88,7 @@ public sealed class AzuriteQueue : IAsyncDisposable
         }
 
         var port = FreePort();
-        var process = Launch(port, ["--inMemoryPersistence"]);
+        var process = Launch(port, ["--inMemoryPersistence", "--skipApiVersionCheck"]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             if (!process.HasExited)
@@ -102,7 +105,7 @@ public sealed class AzuriteQueue : IAsyncDisposable
     private static Process Launch(int port, string[] storage)
     {
         string[] arguments = ["--queueHost", "127.0.0.1", "--queuePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--silent", "--disableTelemetry", "--skipApiVersionCheck", .. storage];
+            "--silent", "--disableTelemetry", .. storage];
         var start = new ProcessStartInfo("sh")
         {
             UseShellExecute = false,
