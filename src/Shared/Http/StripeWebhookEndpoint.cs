@@ -66,8 +66,9 @@ public sealed partial class StripeWebhookEndpoint(
         LogDelivery(logger, stripeEvent.Id, stripeEvent.Type, result.Outcome, verification.SecretIndex, elapsedMs);
         return result.Outcome switch
         {
-            // Parked (FailedPermanent): Stripe must stop retrying; the ledger keeps the payload for `webhooks replay`.
-            ProcessingOutcome.Processed or ProcessingOutcome.FailedPermanent => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
+            ProcessingOutcome.Processed => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
+            // Parked: 200 so Stripe stops retrying, saying so; the ledger keeps the payload for `webhooks replay`.
+            ProcessingOutcome.FailedPermanent => WebhookResponses.Parked(stripeEvent.Id),
             ProcessingOutcome.Duplicate => WebhookResponses.Accepted(stripeEvent.Id, duplicate: true),
             ProcessingOutcome.InFlight => WebhookResponses.Error(StatusCodes.Status409Conflict, "event_in_flight",
                 "Another delivery of this event is still being processed; retry later.", stripeEvent.Id),
