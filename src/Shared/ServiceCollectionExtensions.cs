@@ -38,7 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<WebhookMetrics>();
         services.AddOptions<WebhookDatabaseOptions>()
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Webhooks"))
+            .Configure(o => o.ConnectionString = ConnectionString(configuration))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookDatabaseOptions>, WebhookDatabaseOptionsValidator>());
         // Reading the options validates them (again, where the host did not start): the one check, whoever asks first.
@@ -64,6 +64,20 @@ public static class ServiceCollectionExtensions
         // After the built-in handlers, so the application's run after them, in every host alike.
         services.AddApplicationHandlers(configuration);
         return services;
+    }
+
+    // A postgresql:// URI becomes an Npgsql connection string; one that cannot be read is left for the validator to refuse.
+    private static string? ConnectionString(IConfiguration configuration)
+    {
+        var value = configuration.GetConnectionString("Webhooks");
+        try
+        {
+            return PostgresConnectionUri.ToConnectionString(value);
+        }
+        catch (ArgumentException)
+        {
+            return value;
+        }
     }
 
     /// <summary>Adds an application handler; it runs in the claim's transaction for the types it names.</summary>
