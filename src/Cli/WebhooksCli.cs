@@ -55,6 +55,14 @@ internal static partial class WebhooksCli
             return ExitCodes.Usage;
         }
 
+        if (parseResult.CommandResult.Command is RootCommand root && (parseResult.Action is HelpAction || parseResult.Tokens.Count == 0))
+        {
+            using var help = new StringWriter();
+            var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = help });
+            await Console.Out.WriteAsync(RootHelp.MarkOptionalArguments(help.ToString(), root));
+            return exitCode;
+        }
+
         try
         {
             return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
