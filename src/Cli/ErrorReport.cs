@@ -37,6 +37,8 @@ internal static class ErrorReport
         PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } missing =>
             ([$"error: {missing.MessageText}: this database was never migrated (run `webhooks migrate`)"], ExitCodes.Failed),
         PostgresException postgres => ([$"error: Postgres: {postgres.MessageText} ({postgres.SqlState})"], ExitCodes.Failed),
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound } } =>
+            (["error: cannot reach Postgres: the Host of ConnectionStrings__Webhooks is not a host name this machine can resolve"], ExitCodes.Failed),
         NpgsqlException npgsql => ([$"error: cannot reach Postgres: {Innermost(npgsql)}"], ExitCodes.Failed),
         // MigrationRunner refuses an edited or unknown migration with an InvalidOperationException naming it.
         InvalidOperationException migration when migration.Message.Contains("Migration", StringComparison.Ordinal) =>
@@ -47,9 +49,16 @@ internal static class ErrorReport
     private static string Innermost(Exception exception)
     {
         var message = FirstLine(exception.Message);
+        var last = message;
         for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
         {
-            message += $" ({FirstLine(inner.Message)})";
+            // A socket error is often wrapped with its own message: say it once.
+            var line = FirstLine(inner.Message);
+            if (line != last)
+            {
+                message += $" ({line})";
+                last = line;
+            }
         }
 
         return message;

@@ -49,10 +49,18 @@ internal static partial class WebhooksCli
             // One line per error instead of the error followed by the whole help text.
             foreach (var error in parseResult.Errors)
             {
-                await Console.Error.WriteLineAsync($"error: {OneLine().Replace(error.Message, " ")}");
+                await Console.Error.WriteLineAsync($"error: {Readable(OneLine().Replace(error.Message, " "))}");
             }
 
             return ExitCodes.Usage;
+        }
+
+        if (parseResult.CommandResult.Command is RootCommand root && (parseResult.Action is HelpAction || parseResult.Tokens.Count == 0))
+        {
+            using var help = new StringWriter();
+            var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = help });
+            await Console.Out.WriteAsync(RootHelp.MarkOptionalArguments(help.ToString(), root));
+            return exitCode;
         }
 
         try
@@ -65,7 +73,19 @@ internal static partial class WebhooksCli
         }
     }
 
+    // System.CommandLine names .NET types ("as expected type 'System.Int32'"); say what the option wants instead.
+    private static string Readable(string message)
+    {
+        var match = TypeMismatch().Match(message);
+        return match.Success
+            ? $"{match.Groups["option"].Value} '{match.Groups["value"].Value}' is not {(match.Groups["type"].Value is "System.Int32" or "System.Int64" ? "a whole number" : "valid")}."
+            : message;
+    }
+
     // System.CommandLine lists allowed values one per line; an error is one line here.
     [GeneratedRegex(@"\s*\n\s*")]
     private static partial Regex OneLine();
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.")]
+    private static partial Regex TypeMismatch();
 }

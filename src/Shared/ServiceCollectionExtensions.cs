@@ -16,12 +16,12 @@ using StripeWebhooks.Signatures;
 
 namespace StripeWebhooks;
 
-/// <summary>The one registration both hosts (function app and <c>webhooks serve</c>) call.</summary>
+/// <summary>The one registration every host (the function app, <c>webhooks serve</c> and every other command) calls.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the pipeline: options (validated at start-up), the data source, verifier, processor,
-    /// endpoints and retention purger. Add handlers with <see cref="AddStripeEventHandler{THandler}"/>.
+    /// endpoints and retention purger, then the application's handlers (<see cref="ApplicationHandlers"/>).
     /// </summary>
     public static IServiceCollection AddStripeWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,7 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<WebhookMetrics>();
         services.AddOptions<WebhookDatabaseOptions>()
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Webhooks"))
+            .Configure(o => o.ConnectionString = ConnectionString(configuration))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookDatabaseOptions>, WebhookDatabaseOptionsValidator>());
         // Reading the options validates them (again, where the host did not start): the one check, whoever asks first.
@@ -67,7 +67,23 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EntitlementQueries>();
         services.AddStripeBilling(configuration);
         services.AddStripeOutbox(configuration);
+        // After the built-in handlers, so the application's run after them, in every host alike.
+        services.AddApplicationHandlers(configuration);
         return services;
+    }
+
+    // A postgresql:// URI becomes an Npgsql connection string; one that cannot be read is left for the validator to refuse.
+    private static string? ConnectionString(IConfiguration configuration)
+    {
+        var value = configuration.GetConnectionString("Webhooks");
+        try
+        {
+            return PostgresConnectionUri.ToConnectionString(value);
+        }
+        catch (ArgumentException)
+        {
+            return value;
+        }
     }
 
     /// <summary>Adds an application handler; it runs in the claim's transaction for the types it names.</summary>

@@ -6,7 +6,7 @@
 // Every header is produced by Stripe.webhooks.generateTestHeaderString (or assembled from
 // signatures it produced), and every vector records what Stripe.webhooks.constructEvent
 // itself decides at the vector's clock (`receivedAt`). The expected outcome of OUR verifier
-// (DESIGN.md, "Signature verification") is computed by a small reference model below and
+// (docs/architecture.md, "Signature verification") is computed by a small reference model below and
 // must equal the SDK's verdict, except where a vector declares a `deliberateDifference`.
 // Any disagreement that is not declared aborts with exit code 1.
 //
@@ -321,7 +321,7 @@ function sdkVerdict(v) {
 }
 
 // ---------------------------------------------------------------------------------------
-// reference model of OUR verifier (DESIGN.md, "Signature verification"), independent of the SDK
+// reference model of OUR verifier (docs/architecture.md, "Signature verification"), independent of the SDK
 
 function modelVerdict(v) {
   if (v.header === '') return { expected: 'missing_signature' };
@@ -844,7 +844,7 @@ if (vectors.length < 120) fail(`only ${vectors.length} vectors (need >= 120)`);
 const document = {
   description: "Stripe-Signature vectors; 'stripeNode' is the verdict of Stripe's official Node SDK "
     + "(Stripe.webhooks.constructEvent with receivedAt = now), 'expected' is the verdict our verifier "
-    + 'must give (DESIGN.md). Regenerate with: cd tests/vectors && npm ci && node generate.mjs',
+    + 'must give (docs/architecture.md). Regenerate with: cd tests/vectors && npm ci && node generate.mjs',
   generator: 'tests/vectors/generate.mjs',
   stripeNodeVersion: stripeVersion,
   seed: SEED,

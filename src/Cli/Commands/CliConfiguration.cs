@@ -15,7 +15,7 @@ internal static class CliConfiguration
         "Start `webhooks serve` in another terminal, or set ConnectionStrings__Webhooks=\"Host=...;Database=...;Username=...\".";
 
     /// <summary>
-    /// The pipeline's services over the environment variables DESIGN.md's configuration table names (<c>__</c> nests),
+    /// The pipeline's services over the environment variables docs/configuration.md names (<c>__</c> nests),
     /// logging warnings to stderr so stdout carries only the command's output.
     /// </summary>
     /// <remarks>

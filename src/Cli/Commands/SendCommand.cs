@@ -32,19 +32,47 @@ internal static class SendCommand
         };
         type.AcceptOnlyFromAmong([.. SampleEvents.Types]);
         var id = new Option<string?>("--id") { Description = "Event id (default: a new evt_...)." };
+        var price = new Option<string?>("--price")
+        {
+            Description = $"Price of the subscription (default: {SampleEvents.SamplePriceId}); one the receiver does not map makes a failing delivery.",
+            HelpName = "price_...",
+        };
         var times = new Option<int>("--times") { Description = "How many times to deliver the same event.", DefaultValueFactory = _ => 1 }.AtLeast(1);
-        var file = new Option<FileInfo>("--file") { Description = "Send this JSON file's exact bytes instead of a built event (so no --id or --type)." };
+        var file = new Option<FileInfo>("--file") { Description = "Send this JSON file's exact bytes instead of a built event (so no --id, --type or --price)." };
         file.AcceptExistingOnly();
+        file.Validators.Add(result =>
+        {
+            // A directory passes AcceptExistingOnly, then fails to read as "access denied".
+            if (result.Tokens.LastOrDefault()?.Value is { } path && Directory.Exists(path))
+            {
+                result.AddError($"--file {path} is a directory; give the JSON file of one event.");
+            }
+        });
         var command = new Command("send", "Sign an event like Stripe and POST it (a local stand-in for `stripe trigger`).")
         {
-            secret, url, type, id, times, file,
+            secret, url, type, id, price, times, file,
         };
         command.Validators.Add(result =>
         {
             // The file is sent byte for byte (its signature covers those bytes): --id and --type cannot apply to it.
-            if (result.GetResult(file) is not null && (result.GetResult(id) is not null || result.GetResult(type) is { Implicit: false }))
+            if (result.GetResult(file) is not null && (result.GetResult(id) is not null || result.GetResult(type) is { Implicit: false } || result.GetResult(price) is not null))
             {
-                result.AddError("--file sends the file's exact bytes, so --id and --type cannot change it: edit the file, or drop --file.");
+                result.AddError("--file sends the file's exact bytes, so --id, --type and --price cannot change it: edit the file, or drop --file.");
+            }
+
+            // The type as given (its own validator reports a wrong one); the default when not given.
+            var typeName = result.GetResult(type)?.Tokens.LastOrDefault()?.Value ?? DefaultType;
+            if (result.GetResult(price) is { } priceResult && result.GetResult(file) is null)
+            {
+                var priceId = priceResult.Tokens.LastOrDefault()?.Value ?? "";
+                if (!typeName.StartsWith("customer.subscription.", StringComparison.Ordinal))
+                {
+                    result.AddError($"--price sets the price of a subscription: use it with --type customer.subscription.created or .updated, not {typeName}.");
+                }
+                else if (priceId.Length == 0 || priceId.Any(char.IsWhiteSpace))
+                {
+                    result.AddError($"--price '{priceId}' is not a Stripe price id (price_...).");
+                }
             }
         });
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -57,7 +85,8 @@ internal static class SendCommand
 
             var body = parseResult.GetValue(file) is { } path
                 ? await File.ReadAllBytesAsync(path.FullName, cancellationToken)
-                : SampleEvents.ToBytes(SampleEvents.Build(parseResult.GetValue(type)!, parseResult.GetValue(id)));
+                : SampleEvents.ToBytes(SampleEvents.Build(parseResult.GetValue(type)!, parseResult.GetValue(id),
+                    priceId: parseResult.GetValue(price) ?? SampleEvents.SamplePriceId));
             var userIdKey = Environment.GetEnvironmentVariable("Billing__UserIdMetadataKey") is { Length: > 0 } key ? key : BillingOptions.DefaultUserIdMetadataKey;
             Console.WriteLine(EventSummary.Describe(body, userIdKey));
             return await SendAsync(parseResult.GetValue(url)!, signingSecret, body, parseResult.GetValue(times), cancellationToken);
@@ -80,6 +109,10 @@ internal static class SendCommand
             {
                 response = await http.SendAsync(request, cancellationToken);
             }
+            catch (HttpRequestException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound })
+            {
+                throw new CliException($"{new Uri(url).Host} (in {url}) is not a host name this machine can resolve; check --url", ExitCodes.Failed, ex);
+            }
             catch (HttpRequestException ex)
             {
                 throw new CliException($"nothing answers at {url} ({ex.Message}); is `webhooks serve` running?", ExitCodes.Failed, ex);
@@ -93,11 +126,12 @@ internal static class SendCommand
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 Console.WriteLine($"{(int)response.StatusCode} {(text.Length == 0 ? "(empty body)" : text)}");
-                if (response.StatusCode == HttpStatusCode.NotFound)
+                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
                 {
                     var uri = new Uri(url);
+                    var what = response.StatusCode == HttpStatusCode.NotFound ? "nothing there takes webhooks" : "that route does not take POST";
                     throw new CliException(
-                        $"{url} is not the webhook route: nothing there takes webhooks (serve's is {uri.Scheme}://{uri.Authority}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook})",
+                        $"{url} is not the webhook route: {what} (serve's is {uri.Scheme}://{uri.Authority}/{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook})",
                         ExitCodes.Failed);
                 }
 

@@ -71,7 +71,7 @@ internal static class ServeCommand
         string? developmentSecret = null;
         if (string.IsNullOrEmpty(builder.Configuration["Stripe:WebhookSecrets:0"]))
         {
-            developmentSecret = "whsec_dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            developmentSecret = DevelopmentSecret(privatePostgres is not null ? dataDirectory : null);
             settings["Stripe:WebhookSecrets:0"] = developmentSecret;
         }
 
@@ -89,13 +89,7 @@ internal static class ServeCommand
         // Outbox messages: from the queue when AzureWebJobsStorage names one (as ProcessOutboxMessage does on Azure),
         // otherwise consumed in-process straight from the table.
         builder.Services.AddOutboxQueueListener(builder.Configuration);
-        var mailbox = builder.Configuration["Outbox:DevelopmentMailbox"];
-        if (!string.IsNullOrEmpty(mailbox))
-        {
-            Directory.CreateDirectory(mailbox);
-            builder.Services.AddSingleton<IOutboxMessageHandler>(provider => new WelcomeEmailHandler(mailbox,
-                provider.GetRequiredService<IOptions<Billing.BillingOptions>>().Value.DefaultTier, provider.GetRequiredService<ILogger<WelcomeEmailHandler>>()));
-        }
+        var mailbox = builder.Configuration[WelcomeEmail.MailboxSetting];
 
         string? record = null;
         try
@@ -126,7 +120,7 @@ internal static class ServeCommand
             {
                 Console.WriteLine($"private postgres: {privatePostgres.ConnectionString}{(dataDirectory is null ? " (removed on exit)" : $" (kept in {privatePostgres.DataDirectory})")}");
                 Console.WriteLine($"psql:             psql postgresql://postgres@127.0.0.1:{privatePostgres.Port}/webhooks");
-                Console.WriteLine("operate it:       webhooks stats | failures | entitlements | replay | purge | migrate use this database while serve runs");
+                Console.WriteLine("other commands:   webhooks stats, failures, entitlements, replay, purge and migrate find this database while serve runs");
             }
 
             if (developmentSecret is not null)
@@ -141,7 +135,9 @@ internal static class ServeCommand
                 Console.WriteLine($"price map:        Billing__Prices__{SampleEvents.SamplePriceId}={SampleEvents.SampleTier} (development; set Billing__Prices__<price id> for yours)");
             }
 
-            Console.WriteLine("ready:            Ctrl-C (or SIGTERM) stops serve (and the private Postgres)");
+            Console.WriteLine(privatePostgres is null
+                ? "ready:            Ctrl-C (or SIGTERM) stops serve"
+                : "ready:            Ctrl-C (or SIGTERM) stops serve and the private Postgres");
             Console.Out.Flush();
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
@@ -158,6 +154,31 @@ internal static class ServeCommand
                 await privatePostgres.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// A new development secret, or with <c>--data-dir</c> the one kept next to its database, so a restarted serve
+    /// verifies what a copied <c>send --secret</c> signs, as it keeps the database and port.
+    /// </summary>
+    private static string DevelopmentSecret(string? dataDirectory)
+    {
+        var file = dataDirectory is null ? null : Path.Combine(dataDirectory, "webhooks-development-secret");
+        if (file is not null && File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } kept && kept.StartsWith("whsec_dev_", StringComparison.Ordinal))
+        {
+            return kept;
+        }
+
+        var secret = "whsec_dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        if (file is not null)
+        {
+            File.WriteAllText(file, secret + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        return secret;
     }
 
     /// <summary>Starts the private Postgres; a failing initdb or pg_ctl (their output included) is one error, not a bug.</summary>

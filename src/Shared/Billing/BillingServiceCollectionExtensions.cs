@@ -9,7 +9,7 @@ using StripeWebhooks.Processing;
 // Next to AddStripeWebhooks (which calls it), so hosts need no extra using.
 namespace StripeWebhooks;
 
-/// <summary>Registers the built-in entitlement handlers (DESIGN.md, "Entitlements" and "Handlers").</summary>
+/// <summary>Registers the built-in entitlement handlers (docs/entitlements.md).</summary>
 public static class BillingServiceCollectionExtensions
 {
     /// <summary>

@@ -8,7 +8,7 @@ namespace StripeWebhooks.Billing;
 /// </remarks>
 public sealed class UnknownPriceException(string? priceId) : Exception(priceId is null
     ? "The subscription has no price: cannot tell its tier."
-    : $"Billing__Prices__{priceId} is not configured: map the price to a tier; Stripe's next retry applies this event.")
+    : $"Billing__Prices__{priceId} is not configured: map the price to a tier, and the next retry (or `webhooks replay`) applies this event.")
 {
     /// <summary>The price that is not in <c>Billing__Prices</c>; null when the subscription had none.</summary>
     public string? PriceId { get; } = priceId;

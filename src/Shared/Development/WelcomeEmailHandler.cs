@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StripeWebhooks.Outbox;
@@ -6,35 +5,28 @@ using StripeWebhooks.Outbox;
 namespace StripeWebhooks.Development;
 
 /// <summary>
-/// The README's example consumer, runnable locally: on <c>entitlement.changed</c> from the default tier to a paid one,
-/// "sends" a welcome e-mail by writing it to a mailbox directory (<c>Outbox__DevelopmentMailbox</c>, serve only), one
-/// file per message id. A real one calls an e-mail API with <see cref="OutboxMessage.Id"/> as its idempotency key.
+/// The consumer half of the welcome e-mail example (docs/handlers.md): "sends" each <c>welcome_email.requested</c> by
+/// writing it to a mailbox directory (<c>Outbox__DevelopmentMailbox</c>), one file per message id. A real one calls an
+/// e-mail API with <see cref="OutboxMessage.Id"/> as its idempotency key.
 /// </summary>
-public sealed partial class WelcomeEmailHandler(string mailbox, string defaultTier, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
+public sealed partial class WelcomeEmailHandler(string mailbox, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
 {
     public string Name => "welcome-email";
 
-    public IReadOnlyCollection<string> MessageTypes { get; } = ["entitlement.changed"];
+    public IReadOnlyCollection<string> MessageTypes { get; } = [WelcomeEmail.MessageType];
 
     public async Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var previous = message.Payload.GetProperty("previous").GetProperty("tier").GetString();
-        var current = message.Payload.GetProperty("current");
-        var status = current.GetProperty("status");
-        if (previous != defaultTier || current.GetProperty("tier").GetString() == defaultTier || status.ValueKind == JsonValueKind.Null)
-        {
-            return;
-        }
-
         var userId = message.Payload.GetProperty("userId").GetString();
+        Directory.CreateDirectory(mailbox);
         var path = Path.Combine(mailbox, string.Concat(message.Id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')) + ".eml");
         try
         {
             // The message id is the idempotency key: the same message never writes a second e-mail.
             await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
             await using var writer = new StreamWriter(file);
-            await writer.WriteAsync($"X-Idempotency-Key: {message.Id}\nTo: {userId}\nSubject: Welcome to {current.GetProperty("tier").GetString()}\n\nThanks for subscribing.\n");
+            await writer.WriteAsync($"X-Idempotency-Key: {message.Id}\nTo: {userId}\nSubject: Welcome\n\nThanks for subscribing.\n");
         }
         catch (IOException) when (File.Exists(path))
         {

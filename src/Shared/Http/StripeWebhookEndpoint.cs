@@ -14,7 +14,7 @@ namespace StripeWebhooks.Http;
 
 /// <summary>
 /// <c>POST /api/stripe/webhook</c>: read the bounded body, verify the signature, parse the envelope,
-/// process exactly once, and answer per DESIGN.md's HTTP contract. Both hosts call this.
+/// process exactly once, and answer per docs/architecture.md's HTTP contract. Both hosts call this.
 /// </summary>
 public sealed partial class StripeWebhookEndpoint(
     StripeSignatureVerifier verifier,
@@ -93,8 +93,9 @@ public sealed partial class StripeWebhookEndpoint(
         LogDelivery(logger, stripeEvent.Id, stripeEvent.Type, result.Outcome, secretIndex, elapsedMs);
         return result.Outcome switch
         {
-            // Parked (FailedPermanent): Stripe must stop retrying; the ledger keeps the payload for `webhooks replay`.
-            ProcessingOutcome.Processed or ProcessingOutcome.FailedPermanent => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
+            ProcessingOutcome.Processed => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false),
+            // Parked: 200 so Stripe stops retrying, saying so; the ledger keeps the payload for `webhooks replay`.
+            ProcessingOutcome.FailedPermanent => WebhookResponses.Parked(stripeEvent.Id),
             ProcessingOutcome.Duplicate => WebhookResponses.Accepted(stripeEvent.Id, duplicate: true),
             // 200 so Stripe stops: the endpoint is not meant to apply this mode's events (Stripe__Livemode).
             ProcessingOutcome.IgnoredLivemode => WebhookResponses.Accepted(stripeEvent.Id, duplicate: false, ignored: "livemode"),

@@ -9,6 +9,12 @@ public static class WebhookResponses
     public static IResult Accepted(string eventId, bool duplicate, string? ignored = null) =>
         Results.Json(new WebhookAcceptedBody(true, duplicate, eventId, ignored), WebhookJsonContext.Default.WebhookAcceptedBody);
 
+    /// <summary>
+    /// 200 so Stripe stops retrying, but saying the event was parked, not applied: <c>"parked":true</c>.
+    /// </summary>
+    public static IResult Parked(string eventId) =>
+        Results.Json(new WebhookAcceptedBody(true, false, eventId) { Parked = true }, WebhookJsonContext.Default.WebhookAcceptedBody);
+
     public static IResult Error(int statusCode, string error, string message, string? eventId = null) =>
         Results.Json(new WebhookErrorBody(error, message, eventId), WebhookJsonContext.Default.WebhookErrorBody, statusCode: statusCode);
 
@@ -17,8 +23,15 @@ public static class WebhookResponses
             statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
 }
 
-/// <summary><c>{"received":true,"duplicate":false,"eventId":"evt_..."}</c>, plus <c>"ignored":"livemode"</c> for an event of the mode not applied.</summary>
-public sealed record WebhookAcceptedBody(bool Received, bool Duplicate, string EventId, string? Ignored = null);
+/// <summary>
+/// <c>{"received":true,"duplicate":false,"eventId":"evt_..."}</c>, plus <c>"ignored":"livemode"</c> for an event of the
+/// mode not applied, or <c>"parked":true</c> when parked.
+/// </summary>
+public sealed record WebhookAcceptedBody(bool Received, bool Duplicate, string EventId, string? Ignored = null)
+{
+    /// <summary>True when the handlers failed too often and the event was parked; absent otherwise.</summary>
+    public bool? Parked { get; init; }
+}
 
 /// <summary><c>{"error":"invalid_signature","message":"...","eventId":"evt_..."}</c></summary>
 public sealed record WebhookErrorBody(string Error, string Message, string? EventId);

@@ -20,8 +20,11 @@ internal sealed partial class OutboxDispatchService(
     OutboxDispatcher dispatcher,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
+    TimeProvider time,
     ILogger<OutboxDispatchService> logger) : BackgroundService
 {
+    private readonly OutboxQueueWarnings _warnings = new(time);
+
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,11 +56,23 @@ internal sealed partial class OutboxDispatchService(
                 }
 
                 backoff = TimeSpan.Zero;
+                _warnings.Recovered();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is OutboxTransportException or NpgsqlException or TimeoutException)
             {
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                LogDispatchFailed(logger, ex, backoff.TotalSeconds);
+                var cause = ex is NpgsqlException ? $"the database: {ex.Message.ReplaceLineEndings(" ")}" : OutboxQueueWarnings.Cause(ex);
+                if (_warnings.ShouldLog(cause, out var suppressed))
+                {
+                    if (suppressed == 0)
+                    {
+                        LogDispatchFailed(logger, cause, backoff.TotalSeconds);
+                    }
+                    else
+                    {
+                        LogDispatchStillFailing(logger, cause, suppressed, backoff.TotalSeconds);
+                    }
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -85,6 +100,10 @@ internal sealed partial class OutboxDispatchService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep dispatched {Count} messages left undispatched")]
     private static partial void LogSwept(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; messages stay committed and are retried in {BackoffSeconds} s")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception exception, double backoffSeconds);
+    // No exception argument: one line naming the cause, throttled while it persists (OutboxQueueWarnings).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox queue unavailable, dispatch failed: {Cause}; messages stay committed and are retried in {BackoffSeconds} s")]
+    private static partial void LogDispatchFailed(ILogger logger, string cause, double backoffSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox queue still unavailable ({Suppressed} failures since the last warning), dispatch failed: {Cause}; messages stay committed and are retried in {BackoffSeconds} s")]
+    private static partial void LogDispatchStillFailing(ILogger logger, string cause, int suppressed, double backoffSeconds);
 }

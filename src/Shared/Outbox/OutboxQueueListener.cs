@@ -15,8 +15,11 @@ internal sealed partial class OutboxQueueListener(
     OutboxQueues queues,
     OutboxConsumer consumer,
     IOptions<OutboxOptions> options,
+    TimeProvider time,
     ILogger<OutboxQueueListener> logger) : BackgroundService
 {
+    private readonly OutboxQueueWarnings _warnings = new(time);
+
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(60);
 
@@ -30,6 +33,7 @@ internal sealed partial class OutboxQueueListener(
                 await queues.EnsureCreatedAsync(stoppingToken);
                 QueueMessage[] messages = await queues.Queue.ReceiveMessagesAsync(maxMessages: 32, Visibility, stoppingToken);
                 backoff = TimeSpan.Zero;
+                _warnings.Recovered();
                 if (messages.Length == 0)
                 {
                     await Task.Delay(IdlePoll, stoppingToken);
@@ -50,7 +54,19 @@ internal sealed partial class OutboxQueueListener(
                 }
 
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Min(backoff.TotalSeconds * 2, 30));
-                LogQueueUnavailable(logger, ex, backoff.TotalSeconds);
+                var cause = OutboxQueueWarnings.Cause(ex);
+                if (_warnings.ShouldLog(cause, out var suppressed))
+                {
+                    if (suppressed == 0)
+                    {
+                        LogQueueUnavailable(logger, options.Value.QueueName, cause, backoff.TotalSeconds);
+                    }
+                    else
+                    {
+                        LogQueueStillUnavailable(logger, options.Value.QueueName, cause, suppressed, backoff.TotalSeconds);
+                    }
+                }
+
                 try
                 {
                     await Task.Delay(backoff, stoppingToken);
@@ -102,8 +118,12 @@ internal sealed partial class OutboxQueueListener(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox queue unavailable; listening again in {BackoffSeconds} s")]
-    private static partial void LogQueueUnavailable(ILogger logger, Exception exception, double backoffSeconds);
+    // No exception argument: the cause is outside this process, and a stack trace every few seconds hides it.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox queue {QueueName} unavailable: {Cause}; listening again in {BackoffSeconds} s")]
+    private static partial void LogQueueUnavailable(ILogger logger, string queueName, string cause, double backoffSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox queue {QueueName} still unavailable ({Suppressed} failures since the last warning): {Cause}; listening again in {BackoffSeconds} s")]
+    private static partial void LogQueueStillUnavailable(ILogger logger, string queueName, string cause, int suppressed, double backoffSeconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {QueueMessageId} moved to the poison queue after {DequeueCount} deliveries; see `webhooks outbox`")]
     private static partial void LogPoisoned(ILogger logger, string queueMessageId, long dequeueCount);

@@ -10,7 +10,7 @@ using StripeWebhooks.Outbox;
 // Next to AddStripeWebhooks (which calls AddStripeOutbox), so hosts need no extra using.
 namespace StripeWebhooks;
 
-/// <summary>Registers the transactional outbox (DESIGN.md, "Side effects outside the database").</summary>
+/// <summary>Registers the transactional outbox (docs/handlers.md, "Side effects outside the database").</summary>
 public static class OutboxServiceCollectionExtensions
 {
     /// <summary>

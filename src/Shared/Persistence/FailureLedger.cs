@@ -66,6 +66,22 @@ public static class FailureLedger
         return (int)(await command.ExecuteScalarAsync(cancellationToken) ?? 0);
     }
 
+    /// <summary>
+    /// The last error of an event just parked: what to do first (Stripe no longer retries it), then the error.
+    /// Written in the transaction that parks it, after <see cref="RecordAndSettleClaimSql"/>.
+    /// </summary>
+    public static async Task MarkParkedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string eventId, int attempts, string error, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("UPDATE stripe_event_failures SET last_error = $2 WHERE event_id = $1", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string>
+        {
+            TypedValue = Truncate($"Parked after {attempts} attempts, so Stripe no longer retries it: fix the cause, then `webhooks replay {eventId}`. {error}"),
+            NpgsqlDbType = NpgsqlDbType.Text,
+        });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Records a failed replay attempt in its own transaction (the claim is not touched).</summary>
     public static async Task<int> RecordReplayFailureAsync(NpgsqlConnection connection, StripeEvent stripeEvent, string error, CancellationToken cancellationToken)
     {

@@ -15,6 +15,16 @@ internal sealed class WebhookDatabaseOptionsValidator(IOptions<PostgresOptions> 
         NpgsqlConnectionStringBuilder settings;
         try
         {
+            // An unreadable postgresql:// URI is left as it was: say what is wrong with it (no value, no password).
+            PostgresConnectionUri.ToConnectionString(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            return ValidateOptionsResult.Fail($"{WebhookDataSourceFactory.ConnectionStringKey}: {ex.Message}");
+        }
+
+        try
+        {
             settings = new NpgsqlConnectionStringBuilder(options.ConnectionString ?? string.Empty);
         }
         catch (ArgumentException)
@@ -25,14 +35,14 @@ internal sealed class WebhookDatabaseOptionsValidator(IOptions<PostgresOptions> 
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return ValidateOptionsResult.Fail(
-                $"{WebhookDataSourceFactory.ConnectionStringKey} must be set to an Npgsql connection string (Host=...;Database=...;Username=...).");
+                $"{WebhookDataSourceFactory.ConnectionStringKey} must be set to an Npgsql connection string (Host=...;Database=...;Username=...) or a postgresql:// URI.");
         }
 
         if (settings.Count == 0)
         {
             // Never echo the value: a malformed string may still hold a password.
             return ValidateOptionsResult.Fail(
-                $"{WebhookDataSourceFactory.ConnectionStringKey} is not an Npgsql connection string; expected Host=...;Database=...;Username=...");
+                $"{WebhookDataSourceFactory.ConnectionStringKey} is not an Npgsql connection string; expected Host=...;Database=...;Username=... or postgresql://user@host:port/database");
         }
 
         try

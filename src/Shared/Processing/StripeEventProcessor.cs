@@ -247,7 +247,14 @@ public sealed partial class StripeEventProcessor(
         int attempts;
         try
         {
-            attempts = await EventClaimStore.RecordFailureAsync(connection, transaction, stripeEvent, FailureLedger.Describe(error), _maxAttempts, cancellationToken);
+            var description = FailureLedger.Describe(error);
+            attempts = await EventClaimStore.RecordFailureAsync(connection, transaction, stripeEvent, description, _maxAttempts, cancellationToken);
+            if (attempts >= _maxAttempts)
+            {
+                // Rare, so its own statement rather than a branch of the ledger's: say how to replay it.
+                await FailureLedger.MarkParkedAsync(connection, transaction, stripeEvent.Id, attempts, description, cancellationToken);
+            }
+
             await CommitAsync(connection, transaction, cancellationToken);
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is PostgresException)

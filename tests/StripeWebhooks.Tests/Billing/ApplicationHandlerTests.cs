@@ -9,7 +9,7 @@ using static StripeWebhooks.Tests.Billing.Entitlement;
 
 namespace StripeWebhooks.Tests.Billing;
 
-/// <summary>An application's own handler (the README) shares the claim's transaction with the built-in ones.</summary>
+/// <summary>An application's own handler (docs/handlers.md) shares the claim's transaction with the built-in ones.</summary>
 public class ApplicationHandlerTests
 {
     private static async Task<string> DatabaseWithQuotaTableAsync()

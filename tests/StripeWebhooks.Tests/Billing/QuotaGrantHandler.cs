@@ -5,7 +5,7 @@ using StripeWebhooks.Processing;
 
 namespace StripeWebhooks.Tests.Billing;
 
-/// <summary>The application handler of the README: 1000 API credits per paid subscription invoice.</summary>
+/// <summary>The application handler of docs/handlers.md: 1000 API credits per paid subscription invoice.</summary>
 public sealed class QuotaGrantHandler : IStripeEventHandler
 {
     /// <summary>The application's own table (its own migration in a real app).</summary>

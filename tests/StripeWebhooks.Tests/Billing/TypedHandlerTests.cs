@@ -10,7 +10,7 @@ using static StripeWebhooks.Tests.Billing.BillingEvents;
 namespace StripeWebhooks.Tests.Billing;
 
 /// <summary>
-/// The README's typed handler (<see cref="WelcomeHandler"/>) against real Postgres, on Stripe.net's API version and
+/// docs/handlers.md's typed handler (<see cref="WelcomeHandler"/>) against real Postgres, on Stripe.net's API version and
 /// on another release.
 /// </summary>
 public class TypedHandlerTests

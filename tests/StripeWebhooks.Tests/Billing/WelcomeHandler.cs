@@ -5,7 +5,7 @@ using StripeWebhooks.Processing;
 
 namespace StripeWebhooks.Tests.Billing;
 
-/// <summary>The typed application handler of the README: a welcome row for the e-mail of each completed checkout.</summary>
+/// <summary>The typed application handler of docs/handlers.md: a welcome row for the e-mail of each completed checkout.</summary>
 public sealed class WelcomeHandler : StripeEventHandler<Session>
 {
     /// <summary>The application's own table (its own migration in a real app); a mailer sends each row after commit.</summary>

@@ -17,15 +17,21 @@ public class CliMistakeTests
     [Theory]
     [InlineData(new[] { "send", "--url", "not-a-url" }, "error: --url 'not-a-url' is not an http:// or https:// URL.")]
     [InlineData(new[] { "send", "--file", "/nonexistent.json" }, "error: File does not exist: '/nonexistent.json'.")]
-    [InlineData(new[] { "send", "--times", "abc" }, "error: Cannot parse argument 'abc' for option '--times' as expected type 'System.Int32'.")]
+    [InlineData(new[] { "send", "--times", "abc" }, "error: --times 'abc' is not a whole number.")]
+    [InlineData(new[] { "failures", "--limit", "x" }, "error: --limit 'x' is not a whole number.")]
+    [InlineData(new[] { "send", "--file", "/tmp" }, "error: --file /tmp is a directory; give the JSON file of one event.")]
+    [InlineData(new[] { "send", "--type", "invoice.paid", "--price", "price_x" },
+        "error: --price sets the price of a subscription: use it with --type customer.subscription.created or .updated, not invoice.paid.")]
+    [InlineData(new[] { "send", "--file", "/etc/hostname", "--price", "price_x" },
+        "error: --file sends the file's exact bytes, so --id, --type and --price cannot change it: edit the file, or drop --file.")]
     [InlineData(new[] { "send", "--times", "0" }, "error: --times must be at least 1; got 0.")]
     [InlineData(new[] { "send", "--type", "foo.bar" },
         "error: Argument 'foo.bar' not recognized. Must be one of: 'checkout.session.completed' 'customer.subscription.created' " +
         "'customer.subscription.updated' 'customer.subscription.deleted' 'invoice.paid' 'invoice.payment_failed'")]
     [InlineData(new[] { "send", "--file", "/etc/hostname", "--id", "evt_1" },
-        "error: --file sends the file's exact bytes, so --id and --type cannot change it: edit the file, or drop --file.")]
+        "error: --file sends the file's exact bytes, so --id, --type and --price cannot change it: edit the file, or drop --file.")]
     [InlineData(new[] { "send", "--file", "/etc/hostname", "--type", "invoice.paid" },
-        "error: --file sends the file's exact bytes, so --id and --type cannot change it: edit the file, or drop --file.")]
+        "error: --file sends the file's exact bytes, so --id, --type and --price cannot change it: edit the file, or drop --file.")]
     [InlineData(new[] { "send" }, "error: give --secret whsec_... (serve prints it), or set Stripe__WebhookSecrets__0.")]
     [InlineData(new[] { "failures", "--limit", "-1" }, "error: --limit must be at least 1; got -1.")]
     [InlineData(new[] { "serve", "--urls", "banana" }, "error: --urls 'banana' is not an address to listen on, like http://127.0.0.1:7071.")]
@@ -48,7 +54,7 @@ public class CliMistakeTests
     public async Task A_malformed_connection_string_answers_one_line_naming_the_key_without_echoing_it()
     {
         await AssertOneLineAsync(["stats"], new Dictionary<string, string?> { ["ConnectionStrings__Webhooks"] = "banana;Password=hunter2" },
-            "configuration error: ConnectionStrings__Webhooks is not an Npgsql connection string; expected Host=...;Database=...;Username=...",
+            "configuration error: ConnectionStrings__Webhooks is not an Npgsql connection string; expected Host=...;Database=...;Username=... or postgresql://user@host:port/database",
             exitCode: 2);
     }
 
@@ -86,6 +92,28 @@ public class CliMistakeTests
         Assert.StartsWith($"error: cannot reach Postgres: Failed to connect to 127.0.0.1:{port}", error, StringComparison.Ordinal);
         Assert.Contains("Npgsql.NpgsqlException", error, StringComparison.Ordinal);
         Assert.Contains("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_name_that_does_not_resolve_is_named_once()
+    {
+        await AssertOneLineAsync(["stats"], new Dictionary<string, string?> { ["ConnectionStrings__Webhooks"] = "Host=nohost.invalid;Username=x;Database=x" },
+            "error: cannot reach Postgres: the Host of ConnectionStrings__Webhooks is not a host name this machine can resolve", exitCode: 1);
+        var (exitCode, _, error) = await ServeProcess.RunSeparatelyAsync(["send", "--secret", "whsec_test", "--url", "http://nohost.invalid:7071/api/stripe/webhook"]);
+        Assert.Equal("error: nohost.invalid (in http://nohost.invalid:7071/api/stripe/webhook) is not a host name this machine can resolve; check --url", error.Trim());
+        Assert.Equal(1, exitCode);
+    }
+
+    [Fact]
+    public async Task A_postgresql_uri_is_accepted_as_the_connection_string()
+    {
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(await TestDatabase.CreateAsync());
+        var uri = $"postgresql://{Uri.EscapeDataString(settings.Username!)}{(settings.Password is { } p ? ":" + Uri.EscapeDataString(p) : "")}@{settings.Host}:{settings.Port}/{settings.Database}";
+
+        var (exitCode, output, error) = await ServeProcess.RunSeparatelyAsync(["stats"], new Dictionary<string, string?> { ["ConnectionStrings__Webhooks"] = uri });
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("claims total:", output, StringComparison.Ordinal);
     }
 
     [Fact]

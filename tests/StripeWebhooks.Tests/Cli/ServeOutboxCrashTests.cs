@@ -38,8 +38,9 @@ public class ServeOutboxCrashTests(ITestOutputHelper output)
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         for (var i = 0; i < Users; i++)
         {
-            Assert.True(await DeliverAsync(client, serve.WebhookUrl, Subscription("customer.subscription.created", $"evt_crash_{i:D2}", T0,
-                subscriptionId: $"sub_{i:D2}", customerId: $"cus_{i:D2}", userId: $"user_{i:D2}")));
+            // Each checkout writes the welcome e-mail example's message (registered in ApplicationHandlers).
+            Assert.True(await DeliverAsync(client, serve.WebhookUrl, CheckoutCompleted($"evt_crash_{i:D2}", T0,
+                subscriptionId: $"sub_{i:D2}", customerId: $"cus_{i:D2}", clientReferenceId: $"user_{i:D2}")));
         }
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);

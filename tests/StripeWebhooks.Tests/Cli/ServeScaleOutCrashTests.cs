@@ -42,10 +42,12 @@ public class ServeScaleOutCrashTests(ITestOutputHelper output)
         var urls = instances.Select(instance => instance.WebhookUrl).ToArray();
         try
         {
-            // Every user: created (free -> pro, a welcome e-mail), past_due, active again; each delivered twice, shuffled.
+            // Every user: a checkout (a welcome e-mail message), created (free -> pro), past_due, active again
+            // (entitlement.changed messages); each delivered twice, shuffled.
             var random = new Random(24);
             var deliveries = Enumerable.Range(0, Users).SelectMany(u => new[]
                 {
+                    CheckoutCompleted($"evt_so_{u:D3}_0", T0, subscriptionId: $"sub_{u:D3}", customerId: $"cus_{u:D3}", clientReferenceId: $"user_{u:D3}"),
                     Subscription("customer.subscription.created", $"evt_so_{u:D3}_a", T0, subscriptionId: $"sub_{u:D3}", customerId: $"cus_{u:D3}", userId: $"user_{u:D3}"),
                     Subscription("customer.subscription.updated", $"evt_so_{u:D3}_b", T0 + 10, subscriptionId: $"sub_{u:D3}", customerId: $"cus_{u:D3}", userId: $"user_{u:D3}", status: "past_due"),
                     Subscription("customer.subscription.updated", $"evt_so_{u:D3}_c", T0 + 20, subscriptionId: $"sub_{u:D3}", customerId: $"cus_{u:D3}", userId: $"user_{u:D3}"),
@@ -98,11 +100,12 @@ public class ServeScaleOutCrashTests(ITestOutputHelper output)
             var mails = Directory.GetFiles(mailbox, "*.eml").Length;
             output.WriteLine($"scale-out crash: instances={Instances} deliveries={deliveries.Length} failed_attempts={failedAttempts} claims={claims} messages={messages} welcome_receipts={receipts} welcome_emails={mails}");
 
-            Assert.Equal(Users * 3L, claims);
-            Assert.True(messages >= Users, $"at least one entitlement.changed per user; got {messages}");
+            Assert.Equal(Users * 4L, claims);
+            Assert.Equal(Users, await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE type = 'welcome_email.requested'"));
+            Assert.True(messages >= 2 * Users, $"a welcome message and at least one entitlement.changed per user; got {messages}");
             Assert.Equal(0L, await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE poisoned_at IS NOT NULL"));
-            // The welcome handler applied every message once (a receipt each; it writes an e-mail only for free -> paid).
-            Assert.Equal(messages, receipts);
+            // The welcome handler applied each of its messages once: one receipt and one e-mail per user.
+            Assert.Equal(Users, receipts);
             Assert.Equal(Users, mails);
         }
         finally

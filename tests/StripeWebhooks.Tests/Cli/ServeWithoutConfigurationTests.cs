@@ -25,13 +25,12 @@ public partial class ServeWithoutConfigurationTests
 
         await SendAsync(environment, "--secret", secret, "--url", serve.WebhookUrl, "--type", "checkout.session.completed");
         await SendAsync(environment, "--secret", secret, "--url", serve.WebhookUrl, "--type", "customer.subscription.updated");
-        // A subscription on a price serve's development map does not know: it fails, and the ledger keeps it.
-        var unknownPrice = Path.GetTempFileName();
-        await File.WriteAllBytesAsync(unknownPrice, SampleEvents.ToBytes(SampleEvents.Build(
-            "customer.subscription.updated", "evt_unknown_price", subscriptionId: "sub_other", priceId: "price_unknown")));
-        var (failedExit, failedOutput) = await ServeProcess.RunAsync(["send", "--secret", secret, "--url", serve.WebhookUrl, "--file", unknownPrice], environment);
+        // A subscription on a price serve's development map does not know (README, "When processing fails"): it fails,
+        // and the ledger keeps it.
+        var (failedExit, failedOutput) = await ServeProcess.RunAsync(
+            ["send", "--secret", secret, "--url", serve.WebhookUrl, "--id", "evt_unknown_price", "--price", "price_unknown"], environment);
         Assert.Equal(1, failedExit);
-        Assert.Contains("500 ", failedOutput, StringComparison.Ordinal);
+        Assert.Contains("500 {\"error\":\"processing_failed\"", failedOutput, StringComparison.Ordinal);
 
         var stats = await ServeProcess.RunSeparatelyAsync(["stats"], environment);
         Assert.Equal(0, stats.ExitCode);
@@ -62,7 +61,14 @@ public partial class ServeWithoutConfigurationTests
             new Dictionary<string, string?>(environment) { ["Billing__Prices__price_unknown"] = "team" });
         Assert.Equal(0, fixedReplay.ExitCode);
         Assert.Contains("would change (dry run, rolled back):", fixedReplay.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("stripe_subscriptions: 1 inserted", fixedReplay.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"stripe_subscriptions: (1 inserted, 0|0 inserted, 1) updated", fixedReplay.StandardOutput);
+
+        // The health route takes GET only: send says it is not the webhook route.
+        var health = await ServeProcess.RunSeparatelyAsync(["send", "--secret", secret, "--url", serve.BaseUrl + "/api/health"], environment);
+        Assert.Equal(1, health.ExitCode);
+        Assert.EndsWith("405 (empty body)", health.StandardOutput.Trim(), StringComparison.Ordinal);
+        Assert.Equal($"error: {serve.BaseUrl}/api/health is not the webhook route: that route does not take POST (serve's is {serve.WebhookUrl})",
+            health.StandardError.Trim());
 
         // A URL that is not the webhook route says so.
         var wrongRoute = await ServeProcess.RunSeparatelyAsync(["send", "--secret", secret, "--url", serve.BaseUrl + "/api/webhook"], environment);
@@ -90,16 +96,19 @@ public partial class ServeWithoutConfigurationTests
 
         var dataDirectory = Path.Combine(parent.FullName, "pg");
         string port;
+        string secret;
         await using (var first = await ServeProcess.StartAsync(environment, null, "--data-dir", dataDirectory))
         {
             port = PsqlLine().Match(first.Output).Groups[1].Value;
-            var secret = SecretLine().Match(first.Output).Groups[1].Value;
+            secret = SecretLine().Match(first.Output).Groups[1].Value;
             Assert.Equal(0, (await ServeProcess.RunAsync(["send", "--secret", secret, "--url", first.WebhookUrl, "--id", "evt_kept"], environment)).ExitCode);
             Assert.Equal(0, await first.TerminateAsync());
         }
 
         await using var second = await ServeProcess.StartAsync(environment, null, "--data-dir", dataDirectory);
         Assert.Equal(port, PsqlLine().Match(second.Output).Groups[1].Value);
+        // The same development secret, so a `send --secret` copied from the first run still verifies.
+        Assert.Equal(secret, SecretLine().Match(second.Output).Groups[1].Value);
         Assert.Contains($"starting the private Postgres in {dataDirectory}", second.Output, StringComparison.Ordinal);
         var stats = await ServeProcess.RunSeparatelyAsync(["stats"], environment);
         Assert.Contains("claims total:          1", stats.StandardOutput, StringComparison.Ordinal);

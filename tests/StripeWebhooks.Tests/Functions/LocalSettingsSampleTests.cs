@@ -8,7 +8,7 @@ namespace StripeWebhooks.Tests.Functions;
 /// <summary>local.settings.sample.json: what a developer copies to src/WebhookFunction/local.settings.json.</summary>
 public partial class LocalSettingsSampleTests
 {
-    /// <summary>Every setting DESIGN.md's configuration table names (a trailing <c>__</c> is a prefix).</summary>
+    /// <summary>The settings of the original design (a trailing <c>__</c> is a prefix).</summary>
     public static readonly TheoryData<string> DesignSettings = new(Support.DesignSettings.Keys);
 
     private static string SampleText() => File.ReadAllText(RepositoryRoot.PathOf("local.settings.sample.json"));
@@ -38,7 +38,7 @@ public partial class LocalSettingsSampleTests
 
     [Theory]
     [MemberData(nameof(DesignSettings))]
-    public void Sample_has_every_setting_design_md_lists(string key)
+    public void Sample_has_every_pinned_setting(string key)
     {
         var keys = Values().Keys;
         Assert.Contains(keys, k => key.EndsWith("__", StringComparison.Ordinal) ? k.StartsWith(key, StringComparison.Ordinal) && k.Length > key.Length : k == key);
@@ -54,12 +54,18 @@ public partial class LocalSettingsSampleTests
     }
 
     [Fact]
-    public void Sample_has_every_setting_the_readme_documents()
+    public void Sample_has_every_documented_setting()
     {
         var keys = Values().Keys;
-        var documented = ReadmeSettings().Except(UnsetInTheSample).ToList();
+        var documented = DocumentedSettings().Except(UnsetInTheSample).ToList();
         Assert.NotEmpty(documented);
         Assert.All(documented, key => Assert.Contains(keys, k => key.EndsWith("__", StringComparison.Ordinal) ? k.StartsWith(key, StringComparison.Ordinal) : k == key));
+    }
+
+    [Fact]
+    public void Sample_maps_the_price_webhooks_send_bills_so_the_documented_send_is_processed()
+    {
+        Assert.Equal(Development.SampleEvents.SampleTier, Values()["Billing__Prices__" + Development.SampleEvents.SamplePriceId]);
     }
 
     [Fact]
@@ -81,14 +87,10 @@ public partial class LocalSettingsSampleTests
         app.ValidateAsAtStart();
     }
 
-    /// <summary>First key of each row of README.md's "## Configuration" table; <c>&lt;...&gt;</c> parts become prefixes.</summary>
-    private static List<string> ReadmeSettings()
+    /// <summary>First key of each table row of docs/configuration.md; <c>&lt;...&gt;</c> parts become prefixes.</summary>
+    private static List<string> DocumentedSettings()
     {
-        var readme = File.ReadAllLines(RepositoryRoot.PathOf("README.md"));
-        var start = Array.FindIndex(readme, l => l.StartsWith("## Configuration", StringComparison.Ordinal));
-        Assert.True(start >= 0, "README.md has no '## Configuration' section.");
-        return readme.Skip(start + 1)
-            .TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
+        return File.ReadAllLines(RepositoryRoot.PathTo("docs/configuration.md"))
             .Select(l => ReadmeKey().Match(l))
             .Where(m => m.Success)
             .Select(m => m.Groups["key"].Value.Split('<')[0])

@@ -5,7 +5,7 @@ using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Http;
 
-/// <summary>Every row of DESIGN.md's HTTP contract, over real HTTP against Kestrel on loopback.</summary>
+/// <summary>Every row of docs/architecture.md's HTTP contract, over real HTTP against Kestrel on loopback.</summary>
 public class HttpContractTests
 {
     [Fact]

@@ -28,6 +28,10 @@ public class PermanentFailureAndReplayTests
 
         using var parked = await server.PostSignedAsync(body);
         Assert.Equal(HttpStatusCode.OK, parked.StatusCode);
+        // 200 so Stripe stops, but not a success: the body says it was parked.
+        var reply = await JsonBody.ReadAsync(parked);
+        Assert.True(reply.GetProperty("parked").GetBoolean());
+        Assert.False(reply.GetProperty("duplicate").GetBoolean());
     }
 
     [Fact]
@@ -137,6 +141,7 @@ public class PermanentFailureAndReplayTests
         var listed = Assert.Single(failures);
         Assert.Equal(("evt_listed", "charge.refunded", 3, true), (listed.EventId, listed.EventType, listed.Attempts, listed.Parked));
         Assert.Contains("simulated handler failure", listed.LastError, StringComparison.Ordinal);
+        Assert.StartsWith("Parked after 3 attempts, so Stripe no longer retries it: fix the cause, then `webhooks replay evt_listed`.", listed.LastError, StringComparison.Ordinal);
         Assert.Equal((2L, 2L, 1L, 1L), (stats.ClaimsTotal, stats.ClaimsLast24Hours, stats.UnresolvedFailures, stats.ParkedEvents));
         Assert.Equal(30, stats.RetentionDays);
         Assert.Null(stats.LastPurgeAt);

@@ -21,12 +21,14 @@ public sealed class AzuriteQueue : IAsyncDisposable
 
     private readonly int _port;
     private readonly string _dataDirectory;
+    private readonly bool _checksApiVersion;
     private Process? _process;
 
-    private AzuriteQueue(int port, string dataDirectory)
+    private AzuriteQueue(int port, string dataDirectory, bool checksApiVersion)
     {
         _port = port;
         _dataDirectory = dataDirectory;
+        _checksApiVersion = checksApiVersion;
     }
 
     public string ConnectionString => ConnectionStringFor(_port);
@@ -38,16 +40,17 @@ public sealed class AzuriteQueue : IAsyncDisposable
     public static string NewQueueName() => $"outbox-test-{Environment.ProcessId}-{Interlocked.Increment(ref _queueCounter)}";
 
     /// <summary>A private Azurite this test may stop and restart (data on disk, same port).</summary>
-    public static async Task<AzuriteQueue> StartPrivateAsync()
+    /// <param name="checksApiVersion">Started without <c>--skipApiVersionCheck</c>: it refuses the storage client's newer API version.</param>
+    public static async Task<AzuriteQueue> StartPrivateAsync(bool checksApiVersion = false)
     {
-        var azurite = new AzuriteQueue(FreePort(), Directory.CreateTempSubdirectory("azurite-test-").FullName);
+        var azurite = new AzuriteQueue(FreePort(), Directory.CreateTempSubdirectory("azurite-test-").FullName, checksApiVersion);
         await azurite.StartAsync();
         return azurite;
     }
 
     public async Task StartAsync()
     {
-        _process = Launch(_port, ["--location", _dataDirectory]);
+        _process = Launch(_port, _checksApiVersion ? ["--location", _dataDirectory] : ["--location", _dataDirectory, "--skipApiVersionCheck"]);
         await WaitUntilListeningAsync(_port, _process);
     }
 
@@ -85,7 +88,7 @@ public sealed class AzuriteQueue : IAsyncDisposable
         }
 
         var port = FreePort();
-        var process = Launch(port, ["--inMemoryPersistence"]);
+        var process = Launch(port, ["--inMemoryPersistence", "--skipApiVersionCheck"]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             if (!process.HasExited)
@@ -102,7 +105,7 @@ public sealed class AzuriteQueue : IAsyncDisposable
     private static Process Launch(int port, string[] storage)
     {
         string[] arguments = ["--queueHost", "127.0.0.1", "--queuePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--silent", "--disableTelemetry", "--skipApiVersionCheck", .. storage];
+            "--silent", "--disableTelemetry", .. storage];
         var start = new ProcessStartInfo("sh")
         {
             UseShellExecute = false,
@@ -113,10 +116,10 @@ public sealed class AzuriteQueue : IAsyncDisposable
         start.ArgumentList.Add("""
             if ! command -v azurite-queue >/dev/null 2>&1; then
               # Not installed: fetch the pinned Azurite from npm once into a cache, as the tests start their own Postgres.
-              cache="${XDG_CACHE_HOME:-$HOME/.cache}/stripe-webhooks-tests/azurite-3.35.0"
+              cache="${XDG_CACHE_HOME:-$HOME/.cache}/stripe-webhooks-tests/azurite-3.37.0"
               mkdir -p "$cache"
               ( flock 9; [ -x "$cache/node_modules/.bin/azurite-queue" ] \
-                  || npm install --prefix "$cache" --no-audit --no-fund --silent azurite@3.35.0 >/dev/null 2>&1 ) 9>"$cache.lock"
+                  || npm install --prefix "$cache" --no-audit --no-fund --silent azurite@3.37.0 >/dev/null 2>&1 ) 9>"$cache.lock"
               PATH="$cache/node_modules/.bin:$PATH"
             fi
             command -v azurite-queue >/dev/null || { echo "azurite-queue not found on PATH and npm could not install it" >&2; exit 127; }
@@ -148,8 +151,8 @@ public sealed class AzuriteQueue : IAsyncDisposable
             if (process.HasExited)
             {
                 throw new InvalidOperationException(process.ExitCode == 127
-                    ? $"The outbox tests need Azurite's queue service: no azurite-queue on PATH, and `npm install azurite@3.35.0` into the cache failed. Install it (npm install -g azurite@3.35.0, " +
-                      $"or npm install --prefix DIR azurite@3.35.0 and put DIR/node_modules/.bin on PATH) or set {EnvironmentVariable} to a queue connection string."
+                    ? $"The outbox tests need Azurite's queue service: no azurite-queue on PATH, and `npm install azurite@3.37.0` into the cache failed. Install it (npm install -g azurite@3.37.0, " +
+                      $"or npm install --prefix DIR azurite@3.37.0 and put DIR/node_modules/.bin on PATH) or set {EnvironmentVariable} to a queue connection string."
                     : $"azurite-queue exited with code {process.ExitCode} before listening on port {port}.");
             }
 

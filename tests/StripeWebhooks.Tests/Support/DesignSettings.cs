@@ -1,9 +1,9 @@
 namespace StripeWebhooks.Tests.Support;
 
 /// <summary>
-/// Every setting DESIGN.md's configuration table names. A key ending in "__" stands for a family
-/// (Billing__Prices__&lt;price id&gt;). Pinned here so the checks run without ../shared;
-/// Infra/AppSettingsTests keeps this list in step with DESIGN.md when it is there.
+/// The settings of the original design. A key ending in "__" stands for a family (Billing__Prices__&lt;price id&gt;).
+/// Pinned so that none of them drops out of docs/configuration.md (Infra/AppSettingsTests), the sample settings
+/// (Functions/LocalSettingsSampleTests) or the function app's settings.
 /// </summary>
 public static class DesignSettings
 {
