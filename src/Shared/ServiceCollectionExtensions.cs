@@ -10,6 +10,7 @@ using StripeWebhooks.Observability;
 using StripeWebhooks.Operations;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
+using StripeWebhooks.Reconciliation;
 using StripeWebhooks.Scheduling;
 using StripeWebhooks.Signatures;
 
@@ -61,6 +62,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EntitlementQueries>();
         services.AddStripeBilling(configuration);
         services.AddStripeOutbox(configuration);
+        services.AddStripeReconciliation(configuration);
         return services;
     }
 
