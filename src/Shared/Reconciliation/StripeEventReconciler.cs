@@ -54,8 +54,34 @@ public sealed partial class StripeEventReconciler(
             throw new InvalidOperationException(OffMessage);
         }
 
+        return await RunAsync(await PlanAsync(since, cancellationToken), dryRun, progress, cancellationToken);
+    }
+
+    /// <summary>Where a run starting now would list: <paramref name="since"/> ago, or from the cursor (see <see cref="ReconcileWindow.Plan"/>).</summary>
+    public async Task<ReconcileWindow> PlanAsync(TimeSpan? since, CancellationToken cancellationToken)
+    {
+        var cursor = await runs.ReadCursorAsync(cancellationToken);
+        var overlap = TimeSpan.FromMinutes(options.Value.OverlapMinutes);
+        var start = since is { } back ? cursor.Now - back
+            : cursor.LastEnd is { } end ? Earlier(end - overlap, cursor.RetryFrom)
+            : (cursor.OldestClaim ?? cursor.Now) - overlap;
+        return ReconcileWindow.Plan(cursor.Now, start, webhooks.Value.RetentionDays);
+    }
+
+    /// <summary>Runs once over <paramref name="window"/> (from <see cref="PlanAsync"/>).</summary>
+    /// <param name="window">What to list.</param>
+    /// <param name="dryRun">List and report the unclaimed events; apply and record nothing.</param>
+    /// <param name="progress">The counts so far, after each page.</param>
+    /// <param name="cancellationToken">Stops the run; it is recorded as failed.</param>
+    /// <exception cref="InvalidOperationException">Reconciliation is off (<see cref="Enabled"/> is false).</exception>
+    public async Task<ReconcileResult> RunAsync(ReconcileWindow window, bool dryRun, IProgress<ReconcileCounts>? progress, CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            throw new InvalidOperationException(OffMessage);
+        }
+
         using var activity = ReconcileTracing.Start();
-        var window = await PlanAsync(since, cancellationToken);
         ReconcileTracing.Planned(activity, window, dryRun);
         var runId = dryRun ? (long?)null : await runs.StartAsync(window, cancellationToken);
         LogStarted(logger, window.From, window.To, window.ClampedBy ?? "no", dryRun);
@@ -93,16 +119,6 @@ public sealed partial class StripeEventReconciler(
         }
 
         return new ReconcileResult(runId, window, run.Counts, error, dryRun ? run.Candidates : []);
-    }
-
-    private async Task<ReconcileWindow> PlanAsync(TimeSpan? since, CancellationToken cancellationToken)
-    {
-        var cursor = await runs.ReadCursorAsync(cancellationToken);
-        var overlap = TimeSpan.FromMinutes(options.Value.OverlapMinutes);
-        var start = since is { } back ? cursor.Now - back
-            : cursor.LastEnd is { } end ? Earlier(end - overlap, cursor.RetryFrom)
-            : (cursor.OldestClaim ?? cursor.Now) - overlap;
-        return ReconcileWindow.Plan(cursor.Now, start, webhooks.Value.RetentionDays);
     }
 
     /// <summary>Lists every type chunk, page by page, keeping only events inside the window that have no claim.</summary>
