@@ -53,13 +53,13 @@ public sealed record ReconcileWindow(DateTimeOffset From, DateTimeOffset To, str
         var to = now - Settle;
         var retentionLimit = now - TimeSpan.FromDays(retentionDays - 1);
         var stripeLimit = now - TimeSpan.FromDays(StripeEventDays);
-        var earliest = retentionLimit > stripeLimit ? retentionLimit : stripeLimit;
+        var earliest = retentionLimit >= stripeLimit ? retentionLimit : stripeLimit;
         string? clampedBy = null;
         var from = start;
         if (from < earliest)
         {
             from = earliest;
-            clampedBy = retentionLimit > stripeLimit ? ClampedByRetention : ClampedByStripe;
+            clampedBy = retentionLimit >= stripeLimit ? ClampedByRetention : ClampedByStripe;
         }
 
         return new ReconcileWindow(from < to ? from : to, to, clampedBy);
