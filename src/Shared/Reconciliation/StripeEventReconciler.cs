@@ -103,14 +103,18 @@ public sealed partial class StripeEventReconciler(
             error = message;
             LogFailed(logger, ex, message);
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested && runId is { } stopped)
+        {
+            // A stopping host: recorded as failed, so the cursor stays where it was and the next run covers the window.
+            await runs.FinishAsync(stopped, run.Counts, run.RetryFrom, "cancelled", CancellationToken.None);
+            throw;
+        }
 
         if (runId is { } id)
         {
-            // Recorded even when cancelled midway (as failed), so a stopped host leaves the cursor where it was.
-            await runs.FinishAsync(id, run.Counts, run.RetryFrom, error ?? (cancellationToken.IsCancellationRequested ? "cancelled" : null), CancellationToken.None);
+            await runs.FinishAsync(id, run.Counts, run.RetryFrom, error, CancellationToken.None);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         ReconcileTracing.Finished(activity, run.Counts, error);
         if (error is null && !dryRun)
         {

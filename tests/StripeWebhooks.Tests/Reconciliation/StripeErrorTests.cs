@@ -42,4 +42,24 @@ public sealed class StripeErrorTests
         Assert.Equal(before.From, after.From);
         Assert.Equal(1, harness.Api.Requests);
     }
+
+    [Fact]
+    public async Task A_run_stopped_midway_is_recorded_as_failed_and_leaves_the_cursor()
+    {
+        await using var harness = await ReconcileHarness.StartAsync(new Dictionary<string, string?> { ["Reconcile__PageSize"] = "50" });
+        harness.Api.Add(MissedEvents.Histories(30, DateTimeOffset.UtcNow.AddHours(-20)));
+        using var stop = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            harness.Reconciler.RunAsync(TimeSpan.FromDays(1), dryRun: false, new StopAfterFirstPage(stop), stop.Token));
+
+        Assert.Equal(1, await harness.CountAsync("SELECT count(*) FROM stripe_reconcile_runs WHERE NOT succeeded AND error = 'cancelled' AND finished_at IS NOT NULL"));
+
+        Assert.Equal(0, await harness.CountAsync("SELECT count(*) FROM processed_stripe_events"));
+    }
+
+    private sealed class StopAfterFirstPage(CancellationTokenSource stop) : IProgress<ReconcileCounts>
+    {
+        public void Report(ReconcileCounts value) => stop.Cancel();
+    }
 }
