@@ -38,7 +38,7 @@ public sealed class ReconcileHarness : IAsyncDisposable
     public StripeEventReconciler Reconciler => Services.GetRequiredService<StripeEventReconciler>();
 
     public static async Task<ReconcileHarness> StartAsync(IDictionary<string, string?>? settings = null, string? apiKey = StripeEventsApiServer.ApiKey,
-        StripeEventsApiServer? api = null, params string[] extraTypes)
+        StripeEventsApiServer? api = null, RecordingHandler? recorder = null, params string[] extraTypes)
     {
         api ??= await StripeEventsApiServer.StartAsync();
         var connectionString = await TestDatabase.CreateAsync();
@@ -49,7 +49,7 @@ public sealed class ReconcileHarness : IAsyncDisposable
             values[key] = value;
         }
 
-        var recorder = new RecordingHandler([.. SampleEvents.Types, .. extraTypes]);
+        recorder ??= new RecordingHandler([.. SampleEvents.Types, .. extraTypes]);
         var services = PipelineServices.Create(connectionString, values, s => s.AddSingleton<IStripeEventHandler>(recorder));
         return new ReconcileHarness(api, connectionString, services, recorder);
     }
