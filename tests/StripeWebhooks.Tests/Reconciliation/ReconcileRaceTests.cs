@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StripeWebhooks.Processing;
+using StripeWebhooks.Reconciliation;
 using StripeWebhooks.Tests.Billing;
 using Xunit.Abstractions;
 
@@ -31,30 +32,40 @@ public sealed class ReconcileRaceTests(ITestOutputHelper output)
                 outcomes.Add((await harness.DeliverAsync(e)).Outcome);
             }
         })).ToArray();
-        var reconciling = Task.Run(async () =>
-        {
-            await go.Task;
-            return await harness.Reconciler.RunAsync(TimeSpan.FromDays(1), dryRun: false, progress: null, CancellationToken.None);
-        });
+        // The deliveries start the moment the reconciler has listed everything, so both are applying at once: the
+        // reconciler oldest first, the deliveries newest first, meeting somewhere in between.
         var clock = Stopwatch.StartNew();
-        go.SetResult();
+        var run = harness.Reconciler.RunAsync(TimeSpan.FromDays(1), dryRun: false, new ReleaseWhenListed(200, go), CancellationToken.None);
+        // Should the run fail before listing everything, the deliveries still run and the assertions say what happened.
+        _ = run.ContinueWith(_ => go.TrySetResult(), TaskScheduler.Default);
         await Task.WhenAll(deliveries);
-        var run = await reconciling;
+        var result = await run;
         clock.Stop();
 
-        Assert.Null(run.Error);
-        Assert.Equal(200, run.Counts.Listed);
+        Assert.Null(result.Error);
+        Assert.Equal(200, result.Counts.Listed);
         Assert.Equal(200, await harness.CountAsync("SELECT count(*) FROM processed_stripe_events"));
         var sideEffects = await harness.SideEffectsAsync();
         Assert.Equal(200, sideEffects.Count);
         Assert.All(sideEffects.Values, count => Assert.Equal(1, count));
         var delivered = outcomes.Count(o => o == ProcessingOutcome.Processed);
-        Assert.Equal(200, delivered + run.Counts.Applied);
-        Assert.Equal(200 - delivered, run.Counts.Applied);
-        Assert.Equal(0, run.Counts.Failed);
-        output.WriteLine($"200 events, 2 delivery workers (newest first) racing one reconciler (oldest first), {clock.ElapsedMilliseconds} ms in all:");
+        Assert.Equal(200, delivered + result.Counts.Applied);
+        Assert.Equal(200 - delivered, result.Counts.Applied);
+        Assert.Equal(0, result.Counts.Failed);
+        output.WriteLine($"200 events, 2 delivery workers (newest first) racing one reconciler (oldest first) once it has listed them, {clock.ElapsedMilliseconds} ms in all:");
         output.WriteLine($"  deliveries: {delivered} applied, {outcomes.Count(o => o == ProcessingOutcome.Duplicate)} duplicates, {outcomes.Count(o => o == ProcessingOutcome.InFlight)} in flight");
-        output.WriteLine($"  reconciler: {run.Counts.Applied} applied, {run.Counts.AlreadyClaimed} already claimed (listed {run.Counts.Listed})");
+        output.WriteLine($"  reconciler: {result.Counts.Applied} applied, {result.Counts.AlreadyClaimed} already claimed (listed {result.Counts.Listed})");
         output.WriteLine($"  claims 200, handler side effects 200 (each event once)");
+    }
+
+    private sealed class ReleaseWhenListed(int listed, TaskCompletionSource go) : IProgress<ReconcileCounts>
+    {
+        public void Report(ReconcileCounts value)
+        {
+            if (value.Listed == listed)
+            {
+                go.TrySetResult();
+            }
+        }
     }
 }
