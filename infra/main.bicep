@@ -47,6 +47,20 @@ param stripeWebhookSecret string = ''
 @description('How many signing secrets the app reads: Stripe__WebhookSecrets__0..N-1 from Key Vault secrets stripe-webhook-secret-0..N-1. Set 2 while rotating.')
 param stripeWebhookSecretSlots int = 1
 
+// ---- Stripe API key (reconciliation from the Events API) ------------------------------------------
+
+@secure()
+@description('Optional Stripe restricted key (rk_..., "Events: read" only) written to Key Vault as stripe-api-key; the app reads it as Stripe__ApiKey. Empty (the default) leaves reconciliation off (docs/reconciliation.md).')
+param stripeApiKey string = ''
+
+@description('ReconcileSchedule: NCRONTAB with seconds, UTC; when the ReconcileStripeEvents timer lists missed events.')
+param reconcileSchedule string = '0 */15 * * * *'
+
+@minValue(0)
+@maxValue(1440)
+@description('Reconcile__OverlapMinutes: how far before the last successful run\'s end the next run starts listing.')
+param reconcileOverlapMinutes int = 60
+
 // ---- Application settings (DESIGN.md "Configuration") -----------------------------------------
 
 @description('Stripe__SignatureToleranceSeconds')
@@ -222,6 +236,8 @@ module keyVault './app/key-vault.bicep' = {
     operatorPrincipalType: principalType
     stripeWebhookSecret: stripeWebhookSecret
     stripeWebhookSecretName: '${webhookSecretNamePrefix}0'
+    stripeApiKey: stripeApiKey
+    stripeApiKeyName: stripeApiKeySecretName
     enablePurgeProtection: keyVaultPurgeProtection
   }
 }
@@ -260,6 +276,10 @@ var webhookSecretSettings = toObject(
   slot => '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${webhookSecretNamePrefix}${slot}/)'
 )
 
+// Stripe__ApiKey as a versionless Key Vault reference when a key is supplied; empty switches reconciliation off.
+var stripeApiKeySecretName = 'stripe-api-key'
+var stripeApiKeySetting = empty(stripeApiKey) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeApiKeySecretName}/)'
+
 var billingPriceSettings = toObject(
   items(billingPrices),
   price => 'Billing__Prices__${price.key}',
@@ -292,6 +312,10 @@ var webhookSettings = union(
     Outbox__RedispatchAfterMinutes: string(outboxRedispatchAfterMinutes)
     Outbox__DispatchBatchSize: string(outboxDispatchBatchSize)
     Outbox__DispatchIntervalMilliseconds: string(outboxDispatchIntervalMilliseconds)
+    Stripe__ApiKey: stripeApiKeySetting
+    // Top-level so the Functions host resolves %ReconcileSchedule% in the ReconcileStripeEvents timer.
+    ReconcileSchedule: reconcileSchedule
+    Reconcile__OverlapMinutes: string(reconcileOverlapMinutes)
   },
   webhookSecretSettings,
   billingPriceSettings

@@ -1,5 +1,5 @@
 // Flex Consumption (FC1) plan and the Linux function app (.NET 10 isolated worker) that hosts
-// StripeWebhook, Health and PurgeProcessedStripeEvents. It runs as a user-assigned identity and
+// StripeWebhook, Health, PurgeProcessedStripeEvents, ReconcileStripeEvents and the outbox functions. It runs as a user-assigned identity and
 // holds no secret: storage, telemetry, Key Vault references and Postgres all use that identity.
 
 param name string

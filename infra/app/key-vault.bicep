@@ -25,6 +25,13 @@ param stripeWebhookSecret string = ''
 @description('Name of the secret stripeWebhookSecret is written to.')
 param stripeWebhookSecretName string = 'stripe-webhook-secret-0'
 
+@secure()
+@description('Optional Stripe restricted key (rk_...) to store as stripeApiKeyName. Empty leaves the vault\'s secrets alone.')
+param stripeApiKey string = ''
+
+@description('Name of the secret stripeApiKey is written to.')
+param stripeApiKeyName string = 'stripe-api-key'
+
 @description('Purge protection cannot be turned off once on, and blocks `azd down --purge`; enable it for production vaults.')
 param enablePurgeProtection bool = false
 
@@ -64,6 +71,15 @@ resource webhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!emp
   properties: {
     value: stripeWebhookSecret
     contentType: 'Stripe webhook signing secret'
+  }
+}
+
+resource apiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(stripeApiKey)) {
+  parent: vault
+  name: stripeApiKeyName
+  properties: {
+    value: stripeApiKey
+    contentType: 'Stripe restricted API key (Events: read)'
   }
 }
 

@@ -28,6 +28,7 @@ internal static partial class WebhooksCli
             ServeCommand.Create(),
             MigrateCommand.Create(),
             PurgeCommand.Create(),
+            ReconcileCommand.Create(),
             SendCommand.Create(),
             FailuresCommand.Create(),
             ReplayCommand.Create(),

@@ -11,6 +11,7 @@ using StripeWebhooks.Observability;
 using StripeWebhooks.Operations;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;
+using StripeWebhooks.Reconciliation;
 using StripeWebhooks.Scheduling;
 using StripeWebhooks.Signatures;
 
@@ -67,6 +68,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EntitlementQueries>();
         services.AddStripeBilling(configuration);
         services.AddStripeOutbox(configuration);
+        services.AddStripeReconciliation(configuration);
         // After the built-in handlers, so the application's run after them, in every host alike.
         services.AddApplicationHandlers(configuration);
         return services;

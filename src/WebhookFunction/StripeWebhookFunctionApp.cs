@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using StripeWebhooks.Observability;
+using StripeWebhooks.Reconciliation;
 
 namespace StripeWebhooks.WebhookFunction;
 
@@ -28,6 +29,7 @@ public static class StripeWebhookFunctionApp
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddStripeWebhooks(builder.Configuration);
+        builder.Services.AddHostedService<ReconcileStartupNotice>();
         if (!string.IsNullOrEmpty(builder.Configuration[ApplicationInsightsConnectionString]))
         {
             AddApplicationInsightsTelemetry(builder);

@@ -12,6 +12,7 @@ using StripeWebhooks.Development;
 using StripeWebhooks.Http;
 using StripeWebhooks.Outbox;
 using StripeWebhooks.Persistence;
+using StripeWebhooks.Reconciliation;
 using StripeWebhooks.Scheduling;
 
 namespace StripeWebhooks.Cli.Commands;
@@ -85,6 +86,8 @@ internal static class ServeCommand
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddStripeWebhooks(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPurgeService>();
+        builder.Services.AddHostedService<ReconcileStartupNotice>();
+        builder.Services.AddHostedService<ScheduledReconcileService>();
         builder.Services.AddOtlpExportWhenConfigured(builder.Configuration);
         // Outbox messages: from the queue when AzureWebJobsStorage names one (as ProcessOutboxMessage does on Azure),
         // otherwise consumed in-process straight from the table.
@@ -115,12 +118,16 @@ internal static class ServeCommand
             Console.WriteLine($"outbox:           {(string.IsNullOrEmpty(builder.Configuration["AzureWebJobsStorage"]) && string.IsNullOrEmpty(builder.Configuration["AzureWebJobsStorage:queueServiceUri"])
                 ? "consumed in-process (set AzureWebJobsStorage for the queue)"
                 : $"queue {app.Services.GetRequiredService<IOptions<OutboxOptions>>().Value.QueueName}")}{(string.IsNullOrEmpty(mailbox) ? "" : $", welcome e-mails to {mailbox}")}");
+            var reconcile = app.Services.GetRequiredService<IOptions<ReconcileOptions>>().Value;
+            Console.WriteLine(app.Services.GetRequiredService<StripeEventReconciler>().Enabled
+                ? $"reconcile:        from Stripe's Events API on ReconcileSchedule {reconcile.Schedule} (webhooks reconcile runs it now)"
+                : $"reconcile:        off (Stripe__ApiKey not set)");
             Console.WriteLine($"migrations:       {(applied.Count == 0 ? "up to date" : string.Join(", ", applied.Select(m => m.Name)))}");
             if (privatePostgres is not null)
             {
                 Console.WriteLine($"private postgres: {privatePostgres.ConnectionString}{(dataDirectory is null ? " (removed on exit)" : $" (kept in {privatePostgres.DataDirectory})")}");
                 Console.WriteLine($"psql:             psql postgresql://postgres@127.0.0.1:{privatePostgres.Port}/webhooks");
-                Console.WriteLine("other commands:   webhooks stats, failures, entitlements, replay, purge and migrate find this database while serve runs");
+                Console.WriteLine("other commands:   webhooks stats, failures, entitlements, replay, purge, reconcile and migrate find this database while serve runs");
             }
 
             if (developmentSecret is not null)

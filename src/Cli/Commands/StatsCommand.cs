@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StripeWebhooks.Operations;
+using StripeWebhooks.Reconciliation;
 
 namespace StripeWebhooks.Cli.Commands;
 
@@ -9,7 +11,7 @@ internal static class StatsCommand
 {
     public static Command Create()
     {
-        var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge, outbox backlog.");
+        var command = new Command("stats", "Claims (total, last 24 h), oldest claim vs retention, unresolved failures, parked events, last purge, outbox backlog, last reconciliation and its lag.");
         command.SetAction(async (_, cancellationToken) =>
         {
             await using var services = CliConfiguration.BuildServices();
@@ -28,6 +30,11 @@ internal static class StatsCommand
             Console.WriteLine($"outbox undispatched:   {s.OutboxUndispatched}{(s.OldestUndispatchedAge is { } pending ? $" (oldest {pending.TotalSeconds:F0} s old)" : "")}");
             Console.WriteLine($"outbox unconsumed:     {s.OutboxUnconsumed}{(s.OldestUnconsumedAge is { } waiting ? $" dispatched, not consumed yet (oldest dispatched {waiting.TotalSeconds:F0} s ago; dispatched again after Outbox__RedispatchAfterMinutes)" : "")}");
             Console.WriteLine($"outbox poisoned:       {s.OutboxPoisoned}{(s.OutboxPoisoned > 0 ? " (see `webhooks outbox`)" : "")}");
+            var enabled = services.GetRequiredService<IOptions<StripeApiOptions>>().Value.ReconciliationEnabled;
+            foreach (var line in ReconcileStatsLines.Describe(enabled, await services.GetRequiredService<ReconcileRunStore>().ReadLastAsync(cancellationToken)))
+            {
+                Console.WriteLine(line);
+            }
             return 0;
         });
         return command;

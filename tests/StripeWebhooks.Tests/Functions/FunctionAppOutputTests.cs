@@ -53,7 +53,7 @@ public class FunctionAppOutputTests
     public void Metadata_lists_exactly_the_apps_functions()
     {
         var names = Functions().Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
-        Assert.Equal(["DispatchOutbox", "Health", "ProcessOutboxMessage", "PurgeProcessedStripeEvents", "StripeWebhook"], names);
+        Assert.Equal(["DispatchOutbox", "Health", "ProcessOutboxMessage", "PurgeProcessedStripeEvents", "ReconcileStripeEvents", "StripeWebhook"], names);
         Assert.All(Functions(), f => Assert.Equal($"{FunctionAppOutput.AssemblyName}.dll", f!["scriptFile"]!.GetValue<string>()));
     }
 
@@ -84,6 +84,15 @@ public class FunctionAppOutputTests
         Assert.Equal("timerTrigger", trigger["type"]!.GetValue<string>());
         // Resolved by the Functions host from the app setting the options read too.
         Assert.Equal($"%{PurgeScheduleOptions.Key}%", trigger["schedule"]!.GetValue<string>());
+        Assert.False(trigger["runOnStartup"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Reconcile_is_a_timer_on_the_reconcile_schedule_setting_that_does_not_run_on_start_up()
+    {
+        var trigger = Trigger("ReconcileStripeEvents");
+        Assert.Equal("timerTrigger", trigger["type"]!.GetValue<string>());
+        Assert.Equal($"%{StripeWebhooks.Reconciliation.ReconcileOptions.ScheduleKey}%", trigger["schedule"]!.GetValue<string>());
         Assert.False(trigger["runOnStartup"]!.GetValue<bool>());
     }
 
