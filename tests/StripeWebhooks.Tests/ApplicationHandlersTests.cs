@@ -81,12 +81,12 @@ public class ApplicationHandlersTests
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
         // serve, over HTTP: the producer in the claim's transaction, then the consumer writes the e-mail.
-        Assert.Equal(200, await DeliverAsync(client, serve.WebhookUrl, CheckoutCompleted("evt_app_handlers_serve", T0, clientReferenceId: "user_serve")));
+        Assert.Equal(200, (int)(await SignedDelivery.PostAsync(client, serve.WebhookUrl, SampleEvents.ToBytes(CheckoutCompleted("evt_app_handlers_serve", T0, clientReferenceId: "user_serve")))).StatusCode);
         await OutboxServer.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(mailbox, "*.eml").Length == 1), "serve writes the welcome e-mail");
 
         // A delivery whose welcome message cannot be written fails, and leaves nothing behind.
         await ExecuteAsync(connectionString, $"ALTER TABLE stripe_outbox ADD CONSTRAINT refuse_welcome CHECK (type <> '{WelcomeEmail.MessageType}') NOT VALID");
-        Assert.Equal(500, await DeliverAsync(client, serve.WebhookUrl, CheckoutCompleted("evt_app_handlers_replay", T0, clientReferenceId: "user_replay")));
+        Assert.Equal(500, (int)(await SignedDelivery.PostAsync(client, serve.WebhookUrl, SampleEvents.ToBytes(CheckoutCompleted("evt_app_handlers_replay", T0, clientReferenceId: "user_replay")))).StatusCode);
         Assert.Equal(0, await CountAsync(connectionString, Welcome("evt_app_handlers_replay", "user_replay")));
         await ExecuteAsync(connectionString, "ALTER TABLE stripe_outbox DROP CONSTRAINT refuse_welcome");
 
@@ -97,16 +97,5 @@ public class ApplicationHandlersTests
         Assert.Equal(1, await CountAsync(connectionString, Welcome("evt_app_handlers_replay", "user_replay")));
         await serve.TerminateAsync();
         Directory.Delete(mailbox, recursive: true);
-    }
-
-    private static async Task<int> DeliverAsync(HttpClient client, string url, System.Text.Json.Nodes.JsonNode stripeEvent)
-    {
-        var body = SampleEvents.ToBytes(stripeEvent);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader,
-            StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
-        using var response = await client.SendAsync(request);
-        return (int)response.StatusCode;
     }
 }

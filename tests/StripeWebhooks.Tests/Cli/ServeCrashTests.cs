@@ -38,7 +38,7 @@ public class ServeCrashTests(ITestOutputHelper output)
                 {
                     deadline.Token.ThrowIfCancellationRequested();
                     Interlocked.Increment(ref attempts);
-                    if (await TryDeliverAsync(client, serve.WebhookUrl, events[i], deadline.Token))
+                    if (await SignedDelivery.TryAsync(client, serve.WebhookUrl, events[i], deadline.Token))
                     {
                         Interlocked.Increment(ref acknowledged);
                         break;
@@ -83,26 +83,5 @@ public class ServeCrashTests(ITestOutputHelper output)
     {
         string[] types = ["customer.created", "charge.succeeded", "payment_intent.created", "product.updated"];
         return [.. Enumerable.Range(0, Events).Select(i => SampleEvents.ToBytes(SampleEvents.Build(types[i % types.Length], $"evt_crash_{i:D5}")))];
-    }
-
-    private static async Task<bool> TryDeliverAsync(HttpClient client, string url, byte[] body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader,
-            StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
-        try
-        {
-            using var response = await client.SendAsync(request, cancellationToken);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 }

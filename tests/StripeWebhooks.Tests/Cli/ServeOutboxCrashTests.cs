@@ -39,8 +39,8 @@ public class ServeOutboxCrashTests(ITestOutputHelper output)
         for (var i = 0; i < Users; i++)
         {
             // Each checkout writes the welcome e-mail example's message (registered in ApplicationHandlers).
-            Assert.True(await DeliverAsync(client, serve.WebhookUrl, CheckoutCompleted($"evt_crash_{i:D2}", T0,
-                subscriptionId: $"sub_{i:D2}", customerId: $"cus_{i:D2}", clientReferenceId: $"user_{i:D2}")));
+            Assert.True(await SignedDelivery.TryAsync(client, serve.WebhookUrl, SampleEvents.ToBytes(CheckoutCompleted($"evt_crash_{i:D2}", T0,
+                subscriptionId: $"sub_{i:D2}", customerId: $"cus_{i:D2}", clientReferenceId: $"user_{i:D2}"))));
         }
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -72,16 +72,5 @@ public class ServeOutboxCrashTests(ITestOutputHelper output)
     {
         await using var command = dataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<bool> DeliverAsync(HttpClient client, string url, System.Text.Json.Nodes.JsonNode stripeEvent)
-    {
-        var body = SampleEvents.ToBytes(stripeEvent);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(StripeWebhookEndpoint.SignatureHeader,
-            StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, WebhookTestServer.Secret));
-        using var response = await client.SendAsync(request);
-        return response.IsSuccessStatusCode;
     }
 }

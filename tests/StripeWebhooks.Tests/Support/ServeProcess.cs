@@ -84,10 +84,7 @@ public sealed class ServeProcess : IAsyncDisposable
     public async Task<HttpResponseMessage> PostSignedAsync(byte[] body, string secret)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, WebhookUrl) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSigner.Header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body, secret));
-        return await client.SendAsync(request);
+        return await SignedDelivery.PostAsync(client, WebhookUrl, body, secret);
     }
 
     /// <summary>Runs a one-shot CLI command to completion; returns exit code and output (stdout, then stderr).</summary>
