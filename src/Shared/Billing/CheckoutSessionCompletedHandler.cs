@@ -27,6 +27,7 @@ public sealed partial class CheckoutSessionCompletedHandler(
 
     public IReadOnlyCollection<string> EventTypes { get; } = [Completed];
 
+    /// <remarks>Its statements only: the after-commit work is the committer's (<see cref="StripeEventWriters.RunAsync"/>).</remarks>
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 

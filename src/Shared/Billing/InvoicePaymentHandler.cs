@@ -30,6 +30,7 @@ public sealed partial class InvoicePaymentHandler(OutboxSignal outbox, ILogger<I
 
     public IReadOnlyCollection<string> EventTypes { get; } = [PaymentFailed, Paid];
 
+    /// <remarks>Its statements only: the after-commit work is the committer's (<see cref="StripeEventWriters.RunAsync"/>).</remarks>
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 

@@ -29,6 +29,7 @@ public sealed partial class SubscriptionChangedHandler(
     /// The subscription grants access (active, trialing, past_due) on a price <c>Billing__Prices</c> does not map:
     /// the event fails and Stripe retries it, rather than guessing a tier.
     /// </exception>
+    /// <remarks>Its statements only: the after-commit work is the committer's (<see cref="StripeEventWriters.RunAsync"/>).</remarks>
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 
