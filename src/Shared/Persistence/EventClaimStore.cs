@@ -82,17 +82,26 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     private volatile bool _backlog;
 
     /// <summary>
-    /// In one round trip: sets the lock timeout, on one request in eight purges a small batch of expired claims
-    /// (with the planner settings that keep its plan cheap and cached), claims the event and resolves its open failure.
-    /// <see cref="ClaimResult.Claimed"/> is false for a duplicate. Without <paramref name="transaction"/> the batch
-    /// commits on its own (Postgres runs it as one implicit transaction) and takes no savepoint.
+    /// In one round trip, in <paramref name="transaction"/>: sets the lock timeout, on one request in eight purges a small
+    /// batch of expired claims, claims the event, takes the savepoint handlers roll back to, and resolves the event's open
+    /// failure. <see cref="ClaimResult.Claimed"/> is false for a duplicate.
     /// </summary>
     /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
-    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var claim = AddClaim(batch, stripeEvent, transaction is null ? ClaimScope.Alone : ClaimScope.InTransaction);
-        return await ExecuteAsync(batch, claim, cancellationToken);
+        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, ClaimScope.InTransaction), cancellationToken);
+    }
+
+    /// <summary>
+    /// The same claim for an event no handler reads, with no transaction around it: the batch commits on its own
+    /// (Postgres runs it as one implicit transaction) and takes no savepoint.
+    /// </summary>
+    /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
+    public async Task<ClaimResult> ClaimAloneAsync(NpgsqlConnection connection, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, ClaimScope.Alone), cancellationToken);
     }
 
     /// <summary>
@@ -130,14 +139,15 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
 
         var claim = Command(ClaimSql, ClaimParameters(stripeEvent));
         batch.BatchCommands.Add(claim);
-        if (handlersFollow)
+        // SAVEPOINT needs an explicit transaction block; without handlers there is nothing to roll back to.
+        var savepoint = handlersFollow ? Command(SavepointSql) : null;
+        if (savepoint is not null)
         {
-            // SAVEPOINT needs an explicit transaction block; without handlers there is nothing to roll back to.
-            batch.BatchCommands.Add(Command(SavepointSql));
+            batch.BatchCommands.Add(savepoint);
         }
 
         batch.BatchCommands.Add(Command(ResolveFailureSql, Text(stripeEvent.Id)));
-        return new ClaimStatements(claim, purge);
+        return new ClaimStatements(claim, savepoint, purge);
     }
 
     /// <summary><see cref="ClaimSql"/>'s parameters for <paramref name="stripeEvent"/> (deliveries and replays claim alike).</summary>
@@ -184,25 +194,20 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     }
 
     /// <summary>
-    /// After a handler threw: rolls back to the savepoint (undoing every handler write), records the failure,
-    /// and removes the claim, or keeps it as <c>failed_permanent</c> once <paramref name="maxAttempts"/> is
-    /// reached. One round trip; the caller commits. Returns the attempts counted so far.
+    /// After a handler failed: adds the statements that roll back to the savepoint (undoing every handler write), record
+    /// the failure, and remove the claim, or keep it as <c>failed_permanent</c> once <paramref name="maxAttempts"/> is
+    /// reached. The caller adds the COMMIT. The batch's first result is the attempts counted so far.
     /// </summary>
     /// <remarks>
     /// Doing this inside the claim's transaction makes it atomic: a duplicate waiting on the claim wakes up
     /// only after the failure is committed, so it always sees (and, on success, resolves) the failure row.
     /// </remarks>
-    public static async Task<int> RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, string error, int maxAttempts, CancellationToken cancellationToken)
+    public static void AddFailure(NpgsqlBatch batch, StripeEvent stripeEvent, string error, int maxAttempts)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Command("ROLLBACK TO SAVEPOINT " + HandlersSavepoint));
-        var record = Command(FailureLedger.RecordAndSettleClaimSql, Text(stripeEvent.Id), Text(stripeEvent.Type), Text(FailureLedger.Truncate(error)),
+        batch.BatchCommands.Add(Command(FailureLedger.RecordAndSettleClaimSql, Text(stripeEvent.Id), Text(stripeEvent.Type), Text(FailureLedger.Truncate(error)),
             new NpgsqlParameter<byte[]> { TypedValue = stripeEvent.Payload.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea },
-            Int(maxAttempts));
-        batch.BatchCommands.Add(record);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return reader.GetInt32(0);
+            Int(maxAttempts)));
     }
 
     // Several requests purge at once; the newest point any of them reached wins. Should this transaction roll

@@ -6,7 +6,7 @@ namespace StripeWebhooks.Persistence;
 
 /// <summary>
 /// The failure ledger (<c>stripe_event_failures</c>): one row per failing event. A delivery writes it in the claim's
-/// own transaction after rolling back to the savepoint (<see cref="EventClaimStore.RecordFailureAsync"/>), so it
+/// own transaction after rolling back to the savepoint (<see cref="EventClaimStore.AddFailure"/>), so it
 /// survives the handlers' rollback; a failed replay writes it in a transaction of its own.
 /// </summary>
 public static class FailureLedger
