@@ -37,6 +37,15 @@ internal static class EntitlementAnnouncements
     /// <summary>The producer name in outbox ids, and the message type.</summary>
     public const string MessageType = "entitlement.changed";
 
+    // The one check an event that changed nothing pays: its own claim-guarded writes marked the subscription as changed
+    // in its entitlement (EntitlementStore), or linked the customer to a user. Decided by the statements that wrote them,
+    // against the row versions they locked; read here as one-time filters, so the look-ups below run only when it holds.
+    private static readonly string ChangedByThisEvent = $"""
+        {EventClaimStore.ClaimedByThisTransaction("$1")}
+        AND (EXISTS (SELECT 1 FROM stripe_subscriptions WHERE subscription_id = $4::text AND entitlement_event_id = $1)
+             OR EXISTS (SELECT 1 FROM stripe_customers WHERE customer_id = $3::text AND last_event_id = $1))
+        """;
+
     // $1 event id, $2 the user the event names, $3 its customer, $4 its subscription. Every branch is an equality on an
     // indexed column (or a join driven by one), so its plan is index look-ups whatever the statistics.
     private static readonly string AffectedUsers = $"""
@@ -50,7 +59,7 @@ internal static class EntitlementAnnouncements
                 UNION ALL SELECT a.user_id FROM stripe_entitlement_announcements a WHERE a.stripe_subscription_id = $4::text
                 UNION ALL SELECT a.user_id FROM stripe_subscriptions s JOIN stripe_entitlement_announcements a ON a.stripe_subscription_id = s.subscription_id WHERE s.customer_id = $3::text
             ) AS named
-            WHERE user_id IS NOT NULL AND {EventClaimStore.ClaimedByThisTransaction("$1")}),
+            WHERE user_id IS NOT NULL AND {ChangedByThisEvent}),
         defaults AS (SELECT COALESCE((SELECT default_tier FROM billing_settings WHERE singleton), 'free') AS default_tier)
         """;
 

@@ -58,17 +58,32 @@ internal static class EntitlementStore
          AND (s.details_event_created IS NULL OR excluded.details_event_created >= s.details_event_created))
         """;
 
+    // Whether this event changes what the entitlements view shows of the subscription: its status or tier, its user
+    // or customer (whose row it is), its period end (which of a user's subscriptions the row shows). Judged against
+    // `s`, the version ON CONFLICT locked, never a snapshot: a concurrent event of the subscription applies first.
+    private static readonly string EntitlementChanges = $"""
+        (({StatusApplies} AND (excluded.status IS DISTINCT FROM s.status
+                OR COALESCE(excluded.user_id, s.user_id) IS DISTINCT FROM s.user_id
+                OR COALESCE(excluded.customer_id, s.customer_id) IS DISTINCT FROM s.customer_id))
+         OR ({DetailsApply} AND (excluded.tier IS DISTINCT FROM s.tier OR COALESCE($7, s.current_period_end) IS DISTINCT FROM s.current_period_end))
+         OR (s.customer_id IS NULL AND excluded.customer_id IS NOT NULL)
+         OR (s.user_id IS NULL AND excluded.user_id IS NOT NULL))
+        """;
+
     // One statement per event. A new subscription starts from this event's state. An existing one is locked
     // (ON CONFLICT DO UPDATE reads and locks its latest committed version, whatever the snapshot) and each
     // watermark decides its own columns; an event that applies to neither still fills what nobody told us
     // yet: who the subscription belongs to. It affects no row when the event changes nothing.
-    // $7 and $8 are null on events that say nothing of them (invoices): the row keeps what it has.
+    // $7 and $8 are null on events that say nothing of them (invoices): the row keeps what it has. entitlement_event_id
+    // marks an event that changed the subscription's entitlement (EntitlementAnnouncements runs only for those).
     internal static readonly string UpsertSubscriptionSql = $"""
         INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, user_id, status, tier, price_id,
-            current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision)
-        SELECT $1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1
+            current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision,
+            entitlement_event_id)
+        SELECT $1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1, $9
         WHERE {EventClaimStore.ClaimedByThisTransaction("$9")}
         ON CONFLICT (subscription_id) DO UPDATE SET
+            entitlement_event_id = CASE WHEN {EntitlementChanges} THEN excluded.last_event_id ELSE s.entitlement_event_id END,
             customer_id = CASE WHEN {StatusApplies} THEN COALESCE(excluded.customer_id, s.customer_id) ELSE COALESCE(s.customer_id, excluded.customer_id) END,
             user_id = CASE WHEN {StatusApplies} THEN COALESCE(excluded.user_id, s.user_id) ELSE COALESCE(s.user_id, excluded.user_id) END,
             status = CASE WHEN {StatusApplies} THEN excluded.status ELSE s.status END,
@@ -87,11 +102,13 @@ internal static class EntitlementStore
            OR (s.user_id IS NULL AND excluded.user_id IS NOT NULL)
         """;
 
-    // A checkout session names the subscription before, or after, its own events: record it either way.
+    // A checkout session names the subscription before, or after, its own events: record it either way (a customer
+    // given to the subscription may give it a user: an entitlement change).
     private static readonly string RecordCheckoutSubscriptionSql = $"""
-        INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id)
-        SELECT $1, $2 WHERE {EventClaimStore.ClaimedByThisTransaction("$3")}
-        ON CONFLICT (subscription_id) DO UPDATE SET customer_id = excluded.customer_id, updated_at = now()
+        INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, entitlement_event_id)
+        SELECT $1, $2, $3 WHERE {EventClaimStore.ClaimedByThisTransaction("$3")}
+        ON CONFLICT (subscription_id) DO UPDATE SET customer_id = excluded.customer_id,
+            entitlement_event_id = excluded.entitlement_event_id, updated_at = now()
         WHERE s.customer_id IS NULL AND excluded.customer_id IS NOT NULL
         """;
 
