@@ -11,8 +11,8 @@ namespace StripeWebhooks.Billing;
 /// <c>entitlements</c> view an event changes (tier or status), written in the claim's transaction.
 /// </summary>
 /// <remarks>
-/// Two claim-guarded statements follow the entitlement writers' statements in their batch, so the one-round-trip path
-/// stays one round trip. <see cref="LockSql"/> locks the announcement row of every user the event may touch (creating
+/// Two statements follow the entitlement writers' statements in their batch, so the one-round-trip path stays one round
+/// trip; both do nothing past one check unless this event's writes changed an entitlement (<see cref="ChangedByThisEvent"/>). <see cref="LockSql"/> locks the announcement row of every user the event may touch (creating
 /// it as "default tier, no status" when the user was never announced), in user id order. Then
 /// <see cref="AnnounceSql"/> reads those users' rows of the view, one index look-up each through
 /// <c>stripe_entitlement_of</c> (migration 0006: joined directly, the view was computed whole) (a new statement: it sees this event's writes and,
@@ -110,32 +110,20 @@ internal static class EntitlementAnnouncements
         ON CONFLICT (id) DO NOTHING
         """;
 
-    // Both statements are planned once per connection with index scans only, whatever the statistics say, and the
-    // plan kept (IndexPlanSettings, as for EventClaimStore's purge). Left to plan_cache_mode=auto, a connection that
-    // prepared them while the tables were new and small (a fresh deployment, the first minute of `serve`) kept sequential scans of
-    // stripe_subscriptions and stripe_entitlement_announcements until autovacuum analyzed them: measured with
-    // bench/run, Postgres 0.45 ms of CPU per delivery instead of 0.25 and 2,868 webhooks/s instead of 4,471.
-    // JIT off while they are planned: with sequential scans off their cost is out of all proportion, and JIT would
-    // compile them on every execution (740 ms each, measured). Nothing restores them here: COMMIT follows in the
-    // claim's batch, and before a handler that is not a writer the processor sends RestorePlannerSettingsSql.
-    internal const string IndexPlansSql = $"SELECT {IndexPlanSettings}, {JitOffSettings}";
-
-    /// <summary>Adds the lock on the announcement rows of the users the event may touch; call after the writes.</summary>
-    public static void AddLock(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
-    {
-        batch.BatchCommands.Add(Command(IndexPlansSql));
-        batch.BatchCommands.Add(Command(LockSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId)));
-    }
-
     /// <summary>
-    /// Adds the statement that writes the messages; call after <see cref="AddLock"/>. Once run, its
-    /// <see cref="NpgsqlBatchCommand.RecordsAffected"/> is the number of messages written.
+    /// Adds, after the event's writes: the lock on the announcement rows of the users the event may touch, then the
+    /// statement that writes the messages, both planned with <see cref="IndexPlans"/> (bench/README.md, "Index plans"),
+    /// restored after them. Once run, the returned statement's <see cref="NpgsqlBatchCommand.RecordsAffected"/> is the
+    /// number of messages written.
     /// </summary>
-    public static NpgsqlBatchCommand AddAnnouncement(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
+    public static NpgsqlBatchCommand Add(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
     {
         var announce = Command(AnnounceSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId),
             Long(stripeEvent.Created.ToUnixTimeSeconds()));
+        batch.BatchCommands.Add(Command(IndexPlans.BeginSql));
+        batch.BatchCommands.Add(Command(LockSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId)));
         batch.BatchCommands.Add(announce);
+        batch.BatchCommands.Add(Command(IndexPlans.EndSql));
         return announce;
     }
 }

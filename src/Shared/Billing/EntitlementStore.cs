@@ -120,7 +120,7 @@ internal static class EntitlementStore
 
     /// <summary>
     /// Adds the statements that apply <paramref name="change"/> under the watermark rules to <paramref name="batch"/>,
-    /// followed by the lock and the message of <see cref="EntitlementAnnouncements"/>. Returns the subscription's statement
+    /// followed by <see cref="EntitlementAnnouncements"/>'s statements. Returns the subscription's statement
     /// (once run, <see cref="NpgsqlBatchCommand.RecordsAffected"/> is 0 when the event changed nothing: the row already
     /// reflected a newer, or same-second later-stage, event) and the announcement's (the messages it wrote).
     /// </summary>
@@ -135,8 +135,7 @@ internal static class EntitlementStore
             Text(change.Status), Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Bool(change.CancelAtPeriodEnd),
             Text(stripeEvent.Id), Time(stripeEvent.Created), TextArray(change.OnlyFromStatuses));
         batch.BatchCommands.Add(upsert);
-        EntitlementAnnouncements.AddLock(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId);
-        return (upsert, EntitlementAnnouncements.AddAnnouncement(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId));
+        return (upsert, EntitlementAnnouncements.Add(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId));
     }
 
     /// <summary>
@@ -155,8 +154,7 @@ internal static class EntitlementStore
             batch.BatchCommands.Add(Command(RecordCheckoutSubscriptionSql, Text(subscriptionId), Text(session.CustomerId), Text(stripeEvent.Id)));
         }
 
-        EntitlementAnnouncements.AddLock(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
-        return EntitlementAnnouncements.AddAnnouncement(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
+        return EntitlementAnnouncements.Add(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
     }
 
     private static void AddCustomerLink(NpgsqlBatch batch, StripeEvent stripeEvent, string customerId, string userId) =>

@@ -13,14 +13,10 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     /// <summary>Savepoint taken right after the claim, before the handlers run.</summary>
     public const string HandlersSavepoint = "stripe_webhook_handlers";
 
-    // The purge is planned once per connection, with sequential scans and sorts off, and its plan kept:
-    // - left to plan_cache_mode=auto, Postgres re-plans it on every request (its generic plan never looks
-    //   cheaper than a custom one for "a few expired rows"), which costs more than the rest of the batch;
-    // - a generic plan made while the table was small can be a sequential scan, kept until autovacuum
-    //   re-analyses the table (~500 requests/s in our benchmark), so the planner may only pick the
-    //   processed_at index for the oldest expired rows, and a TID scan for the DELETE.
+    // The purge is planned once per connection, with the processed_at index and its plan kept (IndexPlans; sorts off
+    // too, so only the index gives the order): bench/README.md, "Index plans".
     internal const string BeginPurgeSql =
-        $"SELECT set_config('lock_timeout', $1, true), {IndexPlanSettings}, set_config('enable_sort', 'off', true)";
+        $"SELECT set_config('lock_timeout', $1, true), {IndexPlans.Settings}, set_config('enable_sort', 'off', true)";
 
     // Claims that expired within the last hour, oldest first, from where this process's last purge stopped
     // ($3), skipping rows other requests hold: the purge never waits, and never walks again over the index
@@ -42,8 +38,8 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         SELECT count(*), max(processed_at) FROM purged
         """;
 
-    // Postgres's defaults again, for the claim and for the handlers' own statements.
-    internal const string EndPurgeSql = $"SELECT {DefaultPlanSettings}, set_config('enable_sort', 'on', true)";
+    // Postgres's defaults again: the purge restores what it set, for the claim and whatever follows.
+    internal const string EndPurgeSql = $"SELECT {IndexPlans.DefaultSettings}, set_config('enable_sort', 'on', true)";
 
     internal const string BeginSql = "BEGIN";
 
@@ -126,11 +122,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             batch.BatchCommands.Add(Command(BeginPurgeSql, Text(_lockTimeoutMs)));
             batch.BatchCommands.Add(Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize),
                 new NpgsqlParameter<DateTime> { TypedValue = new DateTime(Volatile.Read(ref _purgedThroughTicks), DateTimeKind.Utc) }));
-            if (handlersFollow)
-            {
-                // Handlers follow in this transaction; without them, the settings end with the batch.
-                batch.BatchCommands.Add(Command(EndPurgeSql));
-            }
+            batch.BatchCommands.Add(Command(EndPurgeSql));
         }
         else
         {

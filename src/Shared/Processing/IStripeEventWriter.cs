@@ -16,9 +16,7 @@ namespace StripeWebhooks.Processing;
 /// <see cref="EventClaimStore.ClaimedByThisTransaction"/> (e.g. <c>INSERT ... SELECT ... WHERE</c> the guard).
 /// Statements keep handler order: the processor sends pending writes before it runs a handler that is not a writer.
 /// A statement that fails aborts the COMMIT behind it, and the processor handles the failure as if the handler threw.
-/// A writer may change planner settings for its own statements (transaction-local: <see cref="SqlCommands.IndexPlanSettings"/>,
-/// <see cref="SqlCommands.JitOffSettings"/>) and leave them: the processor restores them before a handler that is
-/// not a writer (<see cref="SqlCommands.RestorePlannerSettingsSql"/>), and COMMIT ends them otherwise.
+/// A writer that changes a setting for its own statements (<see cref="IndexPlans"/>) restores it after them itself.
 /// </remarks>
 internal interface IStripeEventWriter
 {

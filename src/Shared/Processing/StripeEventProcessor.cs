@@ -120,11 +120,9 @@ public sealed partial class StripeEventProcessor(
                     continue;
                 }
 
-                // Keep the order handlers were registered in: earlier writers' statements run first, and the
-                // planner settings they changed for themselves are Postgres's again for this handler.
+                // Handler order: earlier writers' statements run before this handler.
                 if (writes.BatchCommands.Count > 0)
                 {
-                    writes.BatchCommands.Add(new NpgsqlBatchCommand(SqlCommands.RestorePlannerSettingsSql));
                     await writes.ExecuteNonQueryAsync(cancellationToken);
                     writes.BatchCommands.Clear();
                 }
