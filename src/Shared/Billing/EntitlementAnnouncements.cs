@@ -113,10 +113,9 @@ internal static class EntitlementAnnouncements
     /// <summary>
     /// Adds, after the event's writes: the lock on the announcement rows of the users the event may touch, then the
     /// statement that writes the messages, both planned with <see cref="IndexPlans"/> (bench/README.md, "Index plans"),
-    /// restored after them. Once run, the returned statement's <see cref="NpgsqlBatchCommand.RecordsAffected"/> is the
-    /// number of messages written.
+    /// restored after them. Returns the after-commit work: wake the outbox dispatcher if messages were written.
     /// </summary>
-    public static NpgsqlBatchCommand Add(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
+    public static Action Add(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId, OutboxSignal outbox)
     {
         var announce = Command(AnnounceSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId),
             Long(stripeEvent.Created.ToUnixTimeSeconds()));
@@ -124,6 +123,12 @@ internal static class EntitlementAnnouncements
         batch.BatchCommands.Add(Command(LockSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId)));
         batch.BatchCommands.Add(announce);
         batch.BatchCommands.Add(Command(IndexPlans.EndSql));
-        return announce;
+        return () =>
+        {
+            if (announce.RecordsAffected > 0)
+            {
+                outbox.Notify();
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using StripeWebhooks.Events;
+using StripeWebhooks.Outbox;
 using StripeWebhooks.Persistence;
 using static StripeWebhooks.Persistence.SqlCommands;
 
@@ -120,11 +121,11 @@ internal static class EntitlementStore
 
     /// <summary>
     /// Adds the statements that apply <paramref name="change"/> under the watermark rules to <paramref name="batch"/>,
-    /// followed by <see cref="EntitlementAnnouncements"/>'s statements. Returns the subscription's statement
-    /// (once run, <see cref="NpgsqlBatchCommand.RecordsAffected"/> is 0 when the event changed nothing: the row already
-    /// reflected a newer, or same-second later-stage, event) and the announcement's (the messages it wrote).
+    /// followed by <see cref="EntitlementAnnouncements"/>'s. Returns the after-commit work: <paramref name="notApplied"/>
+    /// when the event changed nothing (the row already reflected a newer, or same-second later-stage, event), and the
+    /// announcement's.
     /// </summary>
-    public static (NpgsqlBatchCommand Upsert, NpgsqlBatchCommand Announcement) AddSubscriptionChange(NpgsqlBatch batch, StripeEvent stripeEvent, SubscriptionChange change)
+    public static Action AddSubscriptionChange(NpgsqlBatch batch, StripeEvent stripeEvent, SubscriptionChange change, OutboxSignal outbox, Action notApplied)
     {
         if (change is { CustomerId: { } customerId, UserId: { } userId })
         {
@@ -135,14 +136,23 @@ internal static class EntitlementStore
             Text(change.Status), Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Bool(change.CancelAtPeriodEnd),
             Text(stripeEvent.Id), Time(stripeEvent.Created), TextArray(change.OnlyFromStatuses));
         batch.BatchCommands.Add(upsert);
-        return (upsert, EntitlementAnnouncements.Add(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId));
+        var announced = EntitlementAnnouncements.Add(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId, outbox);
+        return () =>
+        {
+            if (upsert.RecordsAffected == 0)
+            {
+                notApplied();
+            }
+
+            announced();
+        };
     }
 
     /// <summary>
     /// Adds the statements that link a checkout session's customer to its app user and record its subscription, followed
-    /// by the lock and the message of <see cref="EntitlementAnnouncements"/>; returns the announcement's statement.
+    /// by <see cref="EntitlementAnnouncements"/>'s; returns the after-commit work.
     /// </summary>
-    public static NpgsqlBatchCommand AddCheckoutLink(NpgsqlBatch batch, StripeEvent stripeEvent, CheckoutSessionPayload session)
+    public static Action AddCheckoutLink(NpgsqlBatch batch, StripeEvent stripeEvent, CheckoutSessionPayload session, OutboxSignal outbox)
     {
         if (session is { CustomerId: { } customerId, UserId: { } userId })
         {
@@ -154,7 +164,7 @@ internal static class EntitlementStore
             batch.BatchCommands.Add(Command(RecordCheckoutSubscriptionSql, Text(subscriptionId), Text(session.CustomerId), Text(stripeEvent.Id)));
         }
 
-        return EntitlementAnnouncements.Add(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
+        return EntitlementAnnouncements.Add(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId, outbox);
     }
 
     private static void AddCustomerLink(NpgsqlBatch batch, StripeEvent stripeEvent, string customerId, string userId) =>

@@ -41,8 +41,6 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     // Postgres's defaults again: the purge restores what it set, for the claim and whatever follows.
     internal const string EndPurgeSql = $"SELECT {IndexPlans.DefaultSettings}, set_config('enable_sort', 'on', true)";
 
-    internal const string BeginSql = "BEGIN";
-
     internal const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
 
     // A concurrent delivery of the same id waits here on the primary key until the first commits or rolls back.
@@ -86,7 +84,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, ClaimScope.InTransaction), cancellationToken);
+        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, handlersFollow: true), cancellationToken);
     }
 
     /// <summary>
@@ -97,24 +95,12 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     public async Task<ClaimResult> ClaimAloneAsync(NpgsqlConnection connection, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
-        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, ClaimScope.Alone), cancellationToken);
+        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, handlersFollow: false), cancellationToken);
     }
 
-    /// <summary>
-    /// Adds the claim's statements to <paramref name="batch"/>; the caller may add more (guarded by
-    /// <see cref="ClaimedByThisTransaction"/>, since they run whether or not the claim succeeds) and then runs it
-    /// with <see cref="ExecuteAsync"/>.
-    /// </summary>
-    internal ClaimStatements AddClaim(NpgsqlBatch batch, StripeEvent stripeEvent, ClaimScope scope)
+    /// <summary>Adds the claim's statements to <paramref name="batch"/>, to run with <see cref="ExecuteAsync"/>.</summary>
+    internal ClaimStatements AddClaim(NpgsqlBatch batch, StripeEvent stripeEvent, bool handlersFollow)
     {
-        var handlersFollow = scope != ClaimScope.Alone;
-        if (scope == ClaimScope.BeginsTransaction)
-        {
-            // A statement of the batch: no round trip, and no reply Postgres flushes on its own (as it does for the
-            // simple-protocol BEGIN NpgsqlTransaction sends ahead of the batch).
-            batch.BatchCommands.Add(Command(BeginSql));
-        }
-
         var purge = _options.OpportunisticPurgeBatchSize > 0
                     && (_backlog || Interlocked.Increment(ref _requests) % PurgeEveryRequests == 0);
         if (purge)
@@ -131,7 +117,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
 
         var claim = Command(ClaimSql, ClaimParameters(stripeEvent));
         batch.BatchCommands.Add(claim);
-        // SAVEPOINT needs an explicit transaction block; without handlers there is nothing to roll back to.
+        // SAVEPOINT needs a transaction block; without handlers there is nothing to roll back to.
         var savepoint = handlersFollow ? Command(SavepointSql) : null;
         if (savepoint is not null)
         {

@@ -1,19 +1,29 @@
 namespace StripeWebhooks.Processing;
 
-/// <summary>Where a claimed event's unit of work stands once its last round trip returned (see <see cref="StripeEventProcessor"/>).</summary>
-/// <param name="State">What happened.</param>
-/// <param name="AfterCommit">The handlers' after-commit work (<see cref="HandlerRunState.Committed"/> only).</param>
-/// <param name="Started">When the handlers started (<see cref="System.Diagnostics.Stopwatch"/> timestamp), for the duration metric.</param>
-/// <param name="Error">What failed (<see cref="HandlerRunState.HandlerFailed"/>, <see cref="HandlerRunState.Unfinished"/>).</param>
-/// <param name="Outcome">The answer of an <see cref="HandlerRunState.Unfinished"/> run.</param>
-internal readonly record struct HandlerRun(HandlerRunState State, Action? AfterCommit = null, long Started = 0, Exception? Error = null,
+/// <summary>How a claimed event's unit of work ended, for <see cref="StripeEventProcessor"/> to finish it in one place.</summary>
+internal readonly record struct HandlerRun(HandlerRun.Ending End, Action? AfterCommit = null, Exception? Error = null,
     ProcessingOutcome Outcome = ProcessingOutcome.Processed)
 {
-    public static HandlerRun Committed(Action? afterCommit, long started) => new(HandlerRunState.Committed, afterCommit, started);
+    internal enum Ending
+    {
+        /// <summary>Claimed, handled, and the COMMIT ran: now, and only now, its after-commit work may run.</summary>
+        Committed,
 
-    public static HandlerRun Duplicate { get; } = new(HandlerRunState.Duplicate);
+        /// <summary>Claimed by an earlier delivery: committed (the purge on the way), no handler ran.</summary>
+        Duplicate,
 
-    public static HandlerRun HandlerFailed(Exception error) => new(HandlerRunState.HandlerFailed, Error: error);
+        /// <summary>Claimed, then a handler failed: the transaction is open, the savepoint after the claim still there.</summary>
+        HandlerFailed,
 
-    public static HandlerRun Unfinished(ProcessingOutcome outcome, Exception error) => new(HandlerRunState.Unfinished, Error: error, Outcome: outcome);
+        /// <summary>Not claimed (<see cref="Outcome"/> says why): nothing committed.</summary>
+        Unfinished,
+    }
+
+    public static HandlerRun Committed(Action? afterCommit) => new(Ending.Committed, afterCommit);
+
+    public static HandlerRun Duplicate { get; } = new(Ending.Duplicate);
+
+    public static HandlerRun HandlerFailed(Exception error) => new(Ending.HandlerFailed, Error: error);
+
+    public static HandlerRun Unfinished(ProcessingOutcome outcome, Exception error) => new(Ending.Unfinished, Error: error, Outcome: outcome);
 }

@@ -44,15 +44,16 @@ public sealed partial class StripeEventProcessor(
                 return await AcknowledgeAsync(connection, stripeEvent, cancellationToken);
             }
 
+            var started = Stopwatch.GetTimestamp();
             if (eventHandlers.Writers is { } writers)
             {
                 var run = await WriterRoundTrip.RunAsync(connection, claims, metrics, stripeEvent, writers, cancellationToken);
-                return await FinishAsync(connection, stripeEvent, run, cancellationToken);
+                return await FinishAsync(connection, stripeEvent, run, started, cancellationToken);
             }
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var handled = await ClaimAndHandleAsync(connection, transaction, stripeEvent, eventHandlers.All, cancellationToken);
-            return await FinishAsync(connection, stripeEvent, handled, cancellationToken);
+            return await FinishAsync(connection, stripeEvent, handled, started, cancellationToken);
         }
     }
 
@@ -60,17 +61,18 @@ public sealed partial class StripeEventProcessor(
     /// The end of every claimed unit of work, in one place: after a commit that happened, the handlers' after-commit
     /// work; after a handler failed, the failure recorded in the same transaction, and committed.
     /// </summary>
-    private async Task<ProcessingResult> FinishAsync(NpgsqlConnection connection, StripeEvent stripeEvent, HandlerRun run, CancellationToken cancellationToken)
+    private async Task<ProcessingResult> FinishAsync(NpgsqlConnection connection, StripeEvent stripeEvent, HandlerRun run, long started,
+        CancellationToken cancellationToken)
     {
-        switch (run.State)
+        switch (run.End)
         {
-            case HandlerRunState.Committed:
-                metrics.HandlerDuration(Stopwatch.GetElapsedTime(run.Started), stripeEvent.Type);
+            case HandlerRun.Ending.Committed:
+                metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
                 run.AfterCommit?.Invoke();
                 return new ProcessingResult(ProcessingOutcome.Processed);
-            case HandlerRunState.Duplicate:
+            case HandlerRun.Ending.Duplicate:
                 return new ProcessingResult(ProcessingOutcome.Duplicate);
-            case HandlerRunState.HandlerFailed:
+            case HandlerRun.Ending.HandlerFailed:
                 return await SettleFailureAsync(connection, stripeEvent, run.Error!, cancellationToken);
             default:
                 if (run.Outcome == ProcessingOutcome.DatabaseUnavailable)
@@ -107,7 +109,6 @@ public sealed partial class StripeEventProcessor(
             return HandlerRun.Unfinished(outcome, ex);
         }
 
-        var started = Stopwatch.GetTimestamp();
         await using var writes = new NpgsqlBatch(connection, transaction);
         Action? afterCommit = null;
         try
@@ -156,7 +157,7 @@ public sealed partial class StripeEventProcessor(
             afterCommit += outbox.Notify;
         }
 
-        return HandlerRun.Committed(afterCommit, started);
+        return HandlerRun.Committed(afterCommit);
     }
 
     /// <summary>A type no handler reads: the claim is all there is to apply.</summary>
@@ -175,7 +176,7 @@ public sealed partial class StripeEventProcessor(
         }
         catch (Exception ex) when (ClaimFailure(ex, cancellationToken) is { } outcome)
         {
-            return await FinishAsync(connection, stripeEvent, HandlerRun.Unfinished(outcome, ex), cancellationToken);
+            return await FinishAsync(connection, stripeEvent, HandlerRun.Unfinished(outcome, ex), started: 0, cancellationToken);
         }
     }
 

@@ -3,13 +3,10 @@ using StripeWebhooks.Events;
 
 namespace StripeWebhooks.Processing;
 
-/// <summary>Runs a handler on its own in a transaction someone else commits (a replay runs handlers one by one).</summary>
+/// <summary>Runs a handler alone in a transaction its caller commits (a replay runs handlers one by one).</summary>
 internal static class StripeEventWriters
 {
-    /// <summary>
-    /// Runs <paramref name="handler"/> in <paramref name="transaction"/>; a writer's statements go in a round trip of their own.
-    /// Returns the writer's after-commit work, for the caller to run once it has committed (never when it rolls back), or null.
-    /// </summary>
+    /// <summary>Runs <paramref name="handler"/>; returns a writer's after-commit work, to run only once the caller committed.</summary>
     public static async Task<Action?> RunAsync(IStripeEventHandler handler, StripeEvent stripeEvent, NpgsqlConnection connection,
         NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {

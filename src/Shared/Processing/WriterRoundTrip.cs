@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using StripeWebhooks.Events;
 using StripeWebhooks.Observability;
@@ -21,7 +20,7 @@ namespace StripeWebhooks.Processing;
 /// <c>PostgresException.BatchCommand</c> (Npgsql sets it) names it: after the claim's savepoint, the handlers failed and the
 /// transaction is left open for the processor to settle from the savepoint; before it, the claim failed.</item>
 /// <item>A writer that refuses the event before anything is sent (say, an unknown price) leaves its statements and the
-/// COMMIT out: the claim goes alone, and the refusal is settled like a failed statement.</item>
+/// COMMIT out: the claim goes alone, the refusal is settled like a failed statement, a duplicate's purge rolled back.</item>
 /// <item>After-commit work is handed back only when the COMMIT ran.</item>
 /// </list>
 /// </remarks>
@@ -32,17 +31,36 @@ internal static class WriterRoundTrip
     public static async Task<HandlerRun> RunAsync(NpgsqlConnection connection, EventClaimStore claims, WebhookMetrics metrics,
         StripeEvent stripeEvent, IStripeEventWriter[] writers, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        await using var batch = new NpgsqlBatch(connection);
-        var claimStatements = claims.AddClaim(batch, stripeEvent, ClaimScope.BeginsTransaction);
-        var (afterCommit, refused) = AddWrites(batch, stripeEvent, writers, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand("BEGIN") } };
+        var claimStatements = claims.AddClaim(batch, stripeEvent, handlersFollow: true);
+        var claimOnly = batch.BatchCommands.Count;
+        Action? afterCommit = null;
+        Exception? refused = null;
+        try
+        {
+            foreach (var writer in writers)
+            {
+                afterCommit += writer.AddCommands(stripeEvent, batch);
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            refused = ex;
+            while (batch.BatchCommands.Count > claimOnly)
+            {
+                batch.BatchCommands.RemoveAt(batch.BatchCommands.Count - 1);
+            }
+        }
 
         ClaimResult claim;
         try
         {
             claim = await claims.ExecuteAsync(batch, claimStatements, cancellationToken);
         }
-        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested && FailedAfter(batch, ex, claimStatements.Savepoint))
+        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested && ex.BatchCommand is { } failed
+                                           && batch.BatchCommands.IndexOf(failed) > batch.BatchCommands.IndexOf(claimStatements.Savepoint!))
         {
             return HandlerRun.HandlerFailed(ex);
         }
@@ -52,50 +70,8 @@ internal static class WriterRoundTrip
         }
 
         metrics.Purged(claim.Purged, "opportunistic");
-        if (refused is null)
-        {
-            return claim.Claimed ? HandlerRun.Committed(afterCommit, started) : HandlerRun.Duplicate;
-        }
-
-        if (claim.Claimed)
-        {
-            return HandlerRun.HandlerFailed(refused);
-        }
-
-        // A duplicate: the purge on the way still deserves its commit.
-        await using var commit = new NpgsqlCommand(CommitSql, connection);
-        await commit.ExecuteNonQueryAsync(cancellationToken);
-        return HandlerRun.Duplicate;
+        return !claim.Claimed ? HandlerRun.Duplicate
+            : refused is not null ? HandlerRun.HandlerFailed(refused)
+            : HandlerRun.Committed(afterCommit);
     }
-
-    /// <summary>Adds the writers' statements and the COMMIT; a writer that throws leaves the batch as the claim left it.</summary>
-    private static (Action? AfterCommit, Exception? Refused) AddWrites(NpgsqlBatch batch, StripeEvent stripeEvent, IStripeEventWriter[] writers,
-        CancellationToken cancellationToken)
-    {
-        var claimOnly = batch.BatchCommands.Count;
-        Action? afterCommit = null;
-        try
-        {
-            foreach (var writer in writers)
-            {
-                afterCommit += writer.AddCommands(stripeEvent, batch);
-            }
-
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
-            return (afterCommit, null);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            while (batch.BatchCommands.Count > claimOnly)
-            {
-                batch.BatchCommands.RemoveAt(batch.BatchCommands.Count - 1);
-            }
-
-            return (null, ex);
-        }
-    }
-
-    private static bool FailedAfter(NpgsqlBatch batch, PostgresException ex, NpgsqlBatchCommand? savepoint) =>
-        ex.BatchCommand is { } failed && savepoint is not null
-        && batch.BatchCommands.IndexOf(failed) > batch.BatchCommands.IndexOf(savepoint);
 }
