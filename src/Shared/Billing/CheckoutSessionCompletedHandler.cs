@@ -27,6 +27,7 @@ public sealed partial class CheckoutSessionCompletedHandler(
 
     public IReadOnlyCollection<string> EventTypes { get; } = [Completed];
 
+    /// <remarks>Its statements only: the after-commit work is the committer's (<see cref="StripeEventWriters.RunAsync"/>).</remarks>
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 
@@ -44,14 +45,7 @@ public sealed partial class CheckoutSessionCompletedHandler(
             LogNoUser(logger, stripeEvent.Id, _userIdMetadataKey);
         }
 
-        var announcement = EntitlementStore.AddCheckoutLink(batch, stripeEvent, session);
-        return () =>
-        {
-            if (announcement.RecordsAffected > 0)
-            {
-                outbox.Notify();
-            }
-        };
+        return EntitlementStore.AddCheckoutLink(batch, stripeEvent, session, outbox);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{EventId} has neither client_reference_id nor metadata {MetadataKey}: its customer is not linked to a user")]

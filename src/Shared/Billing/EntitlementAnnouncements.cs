@@ -11,8 +11,8 @@ namespace StripeWebhooks.Billing;
 /// <c>entitlements</c> view an event changes (tier or status), written in the claim's transaction.
 /// </summary>
 /// <remarks>
-/// Two claim-guarded statements follow the entitlement writers' statements in their batch, so the one-round-trip path
-/// stays one round trip. <see cref="LockSql"/> locks the announcement row of every user the event may touch (creating
+/// Two statements follow the entitlement writers' statements in their batch, so the one-round-trip path stays one round
+/// trip; both do nothing past one check unless this event's writes changed an entitlement (<see cref="ChangedByThisEvent"/>). <see cref="LockSql"/> locks the announcement row of every user the event may touch (creating
 /// it as "default tier, no status" when the user was never announced), in user id order. Then
 /// <see cref="AnnounceSql"/> reads those users' rows of the view, one index look-up each through
 /// <c>stripe_entitlement_of</c> (migration 0006: joined directly, the view was computed whole) (a new statement: it sees this event's writes and,
@@ -37,6 +37,15 @@ internal static class EntitlementAnnouncements
     /// <summary>The producer name in outbox ids, and the message type.</summary>
     public const string MessageType = "entitlement.changed";
 
+    // The one check an event that changed nothing pays: its own claim-guarded writes marked the subscription as changed
+    // in its entitlement (EntitlementStore), or linked the customer to a user. Decided by the statements that wrote them,
+    // against the row versions they locked; read here as one-time filters, so the look-ups below run only when it holds.
+    private static readonly string ChangedByThisEvent = $"""
+        {EventClaimStore.ClaimedByThisTransaction("$1")}
+        AND (EXISTS (SELECT 1 FROM stripe_subscriptions WHERE subscription_id = $4::text AND entitlement_event_id = $1)
+             OR EXISTS (SELECT 1 FROM stripe_customers WHERE customer_id = $3::text AND last_event_id = $1))
+        """;
+
     // $1 event id, $2 the user the event names, $3 its customer, $4 its subscription. Every branch is an equality on an
     // indexed column (or a join driven by one), so its plan is index look-ups whatever the statistics.
     private static readonly string AffectedUsers = $"""
@@ -50,7 +59,7 @@ internal static class EntitlementAnnouncements
                 UNION ALL SELECT a.user_id FROM stripe_entitlement_announcements a WHERE a.stripe_subscription_id = $4::text
                 UNION ALL SELECT a.user_id FROM stripe_subscriptions s JOIN stripe_entitlement_announcements a ON a.stripe_subscription_id = s.subscription_id WHERE s.customer_id = $3::text
             ) AS named
-            WHERE user_id IS NOT NULL AND {EventClaimStore.ClaimedByThisTransaction("$1")}),
+            WHERE user_id IS NOT NULL AND {ChangedByThisEvent}),
         defaults AS (SELECT COALESCE((SELECT default_tier FROM billing_settings WHERE singleton), 'free') AS default_tier)
         """;
 
@@ -101,32 +110,25 @@ internal static class EntitlementAnnouncements
         ON CONFLICT (id) DO NOTHING
         """;
 
-    // Both statements are planned once per connection with index scans only, whatever the statistics say, and the
-    // plan kept (IndexPlanSettings, as for EventClaimStore's purge). Left to plan_cache_mode=auto, a connection that
-    // prepared them while the tables were new and small (a fresh deployment, the first minute of `serve`) kept sequential scans of
-    // stripe_subscriptions and stripe_entitlement_announcements until autovacuum analyzed them: measured with
-    // bench/run, Postgres 0.45 ms of CPU per delivery instead of 0.25 and 2,868 webhooks/s instead of 4,471.
-    // JIT off while they are planned: with sequential scans off their cost is out of all proportion, and JIT would
-    // compile them on every execution (740 ms each, measured). Nothing restores them here: COMMIT follows in the
-    // claim's batch, and before a handler that is not a writer the processor sends RestorePlannerSettingsSql.
-    internal const string IndexPlansSql = $"SELECT {IndexPlanSettings}, {JitOffSettings}";
-
-    /// <summary>Adds the lock on the announcement rows of the users the event may touch; call after the writes.</summary>
-    public static void AddLock(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
-    {
-        batch.BatchCommands.Add(Command(IndexPlansSql));
-        batch.BatchCommands.Add(Command(LockSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId)));
-    }
-
     /// <summary>
-    /// Adds the statement that writes the messages; call after <see cref="AddLock"/>. Once run, its
-    /// <see cref="NpgsqlBatchCommand.RecordsAffected"/> is the number of messages written.
+    /// Adds, after the event's writes: the lock on the announcement rows of the users the event may touch, then the
+    /// statement that writes the messages, both planned with <see cref="IndexPlans"/> (bench/README.md, "Index plans"),
+    /// restored after them. Returns the after-commit work: wake the outbox dispatcher if messages were written.
     /// </summary>
-    public static NpgsqlBatchCommand AddAnnouncement(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId)
+    public static Action Add(NpgsqlBatch batch, StripeEvent stripeEvent, string? userId, string? customerId, string? subscriptionId, OutboxSignal outbox)
     {
         var announce = Command(AnnounceSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId),
             Long(stripeEvent.Created.ToUnixTimeSeconds()));
+        batch.BatchCommands.Add(Command(IndexPlans.BeginSql));
+        batch.BatchCommands.Add(Command(LockSql, Text(stripeEvent.Id), Text(userId), Text(customerId), Text(subscriptionId)));
         batch.BatchCommands.Add(announce);
-        return announce;
+        batch.BatchCommands.Add(Command(IndexPlans.EndSql));
+        return () =>
+        {
+            if (announce.RecordsAffected > 0)
+            {
+                outbox.Notify();
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using StripeWebhooks.Events;
+using StripeWebhooks.Outbox;
 using StripeWebhooks.Persistence;
 using static StripeWebhooks.Persistence.SqlCommands;
 
@@ -58,17 +59,32 @@ internal static class EntitlementStore
          AND (s.details_event_created IS NULL OR excluded.details_event_created >= s.details_event_created))
         """;
 
+    // Whether this event changes what the entitlements view shows of the subscription: its status or tier, its user
+    // or customer (whose row it is), its period end (which of a user's subscriptions the row shows). Judged against
+    // `s`, the version ON CONFLICT locked, never a snapshot: a concurrent event of the subscription applies first.
+    private static readonly string EntitlementChanges = $"""
+        (({StatusApplies} AND (excluded.status IS DISTINCT FROM s.status
+                OR COALESCE(excluded.user_id, s.user_id) IS DISTINCT FROM s.user_id
+                OR COALESCE(excluded.customer_id, s.customer_id) IS DISTINCT FROM s.customer_id))
+         OR ({DetailsApply} AND (excluded.tier IS DISTINCT FROM s.tier OR COALESCE($7, s.current_period_end) IS DISTINCT FROM s.current_period_end))
+         OR (s.customer_id IS NULL AND excluded.customer_id IS NOT NULL)
+         OR (s.user_id IS NULL AND excluded.user_id IS NOT NULL))
+        """;
+
     // One statement per event. A new subscription starts from this event's state. An existing one is locked
     // (ON CONFLICT DO UPDATE reads and locks its latest committed version, whatever the snapshot) and each
     // watermark decides its own columns; an event that applies to neither still fills what nobody told us
     // yet: who the subscription belongs to. It affects no row when the event changes nothing.
-    // $7 and $8 are null on events that say nothing of them (invoices): the row keeps what it has.
+    // $7 and $8 are null on events that say nothing of them (invoices): the row keeps what it has. entitlement_event_id
+    // marks an event that changed the subscription's entitlement (EntitlementAnnouncements runs only for those).
     internal static readonly string UpsertSubscriptionSql = $"""
         INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, user_id, status, tier, price_id,
-            current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision)
-        SELECT $1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1
+            current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision,
+            entitlement_event_id)
+        SELECT $1, $2, $3, $4, $5, $6, $7, COALESCE($8, FALSE), $9, $10, CASE WHEN $6::text IS NOT NULL THEN $10 END, 1, $9
         WHERE {EventClaimStore.ClaimedByThisTransaction("$9")}
         ON CONFLICT (subscription_id) DO UPDATE SET
+            entitlement_event_id = CASE WHEN {EntitlementChanges} THEN excluded.last_event_id ELSE s.entitlement_event_id END,
             customer_id = CASE WHEN {StatusApplies} THEN COALESCE(excluded.customer_id, s.customer_id) ELSE COALESCE(s.customer_id, excluded.customer_id) END,
             user_id = CASE WHEN {StatusApplies} THEN COALESCE(excluded.user_id, s.user_id) ELSE COALESCE(s.user_id, excluded.user_id) END,
             status = CASE WHEN {StatusApplies} THEN excluded.status ELSE s.status END,
@@ -87,11 +103,13 @@ internal static class EntitlementStore
            OR (s.user_id IS NULL AND excluded.user_id IS NOT NULL)
         """;
 
-    // A checkout session names the subscription before, or after, its own events: record it either way.
+    // A checkout session names the subscription before, or after, its own events: record it either way (a customer
+    // given to the subscription may give it a user: an entitlement change).
     private static readonly string RecordCheckoutSubscriptionSql = $"""
-        INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id)
-        SELECT $1, $2 WHERE {EventClaimStore.ClaimedByThisTransaction("$3")}
-        ON CONFLICT (subscription_id) DO UPDATE SET customer_id = excluded.customer_id, updated_at = now()
+        INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, entitlement_event_id)
+        SELECT $1, $2, $3 WHERE {EventClaimStore.ClaimedByThisTransaction("$3")}
+        ON CONFLICT (subscription_id) DO UPDATE SET customer_id = excluded.customer_id,
+            entitlement_event_id = excluded.entitlement_event_id, updated_at = now()
         WHERE s.customer_id IS NULL AND excluded.customer_id IS NOT NULL
         """;
 
@@ -103,11 +121,11 @@ internal static class EntitlementStore
 
     /// <summary>
     /// Adds the statements that apply <paramref name="change"/> under the watermark rules to <paramref name="batch"/>,
-    /// followed by the lock and the message of <see cref="EntitlementAnnouncements"/>. Returns the subscription's statement
-    /// (once run, <see cref="NpgsqlBatchCommand.RecordsAffected"/> is 0 when the event changed nothing: the row already
-    /// reflected a newer, or same-second later-stage, event) and the announcement's (the messages it wrote).
+    /// followed by <see cref="EntitlementAnnouncements"/>'s. Returns the after-commit work: <paramref name="notApplied"/>
+    /// when the event changed nothing (the row already reflected a newer, or same-second later-stage, event), and the
+    /// announcement's.
     /// </summary>
-    public static (NpgsqlBatchCommand Upsert, NpgsqlBatchCommand Announcement) AddSubscriptionChange(NpgsqlBatch batch, StripeEvent stripeEvent, SubscriptionChange change)
+    public static Action AddSubscriptionChange(NpgsqlBatch batch, StripeEvent stripeEvent, SubscriptionChange change, OutboxSignal outbox, Action notApplied)
     {
         if (change is { CustomerId: { } customerId, UserId: { } userId })
         {
@@ -118,15 +136,23 @@ internal static class EntitlementStore
             Text(change.Status), Text(change.Tier), Text(change.PriceId), Time(change.CurrentPeriodEnd), Bool(change.CancelAtPeriodEnd),
             Text(stripeEvent.Id), Time(stripeEvent.Created), TextArray(change.OnlyFromStatuses));
         batch.BatchCommands.Add(upsert);
-        EntitlementAnnouncements.AddLock(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId);
-        return (upsert, EntitlementAnnouncements.AddAnnouncement(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId));
+        var announced = EntitlementAnnouncements.Add(batch, stripeEvent, change.UserId, change.CustomerId, change.SubscriptionId, outbox);
+        return () =>
+        {
+            if (upsert.RecordsAffected == 0)
+            {
+                notApplied();
+            }
+
+            announced();
+        };
     }
 
     /// <summary>
     /// Adds the statements that link a checkout session's customer to its app user and record its subscription, followed
-    /// by the lock and the message of <see cref="EntitlementAnnouncements"/>; returns the announcement's statement.
+    /// by <see cref="EntitlementAnnouncements"/>'s; returns the after-commit work.
     /// </summary>
-    public static NpgsqlBatchCommand AddCheckoutLink(NpgsqlBatch batch, StripeEvent stripeEvent, CheckoutSessionPayload session)
+    public static Action AddCheckoutLink(NpgsqlBatch batch, StripeEvent stripeEvent, CheckoutSessionPayload session, OutboxSignal outbox)
     {
         if (session is { CustomerId: { } customerId, UserId: { } userId })
         {
@@ -138,8 +164,7 @@ internal static class EntitlementStore
             batch.BatchCommands.Add(Command(RecordCheckoutSubscriptionSql, Text(subscriptionId), Text(session.CustomerId), Text(stripeEvent.Id)));
         }
 
-        EntitlementAnnouncements.AddLock(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
-        return EntitlementAnnouncements.AddAnnouncement(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId);
+        return EntitlementAnnouncements.Add(batch, stripeEvent, session.UserId, session.CustomerId, session.SubscriptionId, outbox);
     }
 
     private static void AddCustomerLink(NpgsqlBatch batch, StripeEvent stripeEvent, string customerId, string userId) =>

@@ -30,6 +30,7 @@ public sealed partial class InvoicePaymentHandler(OutboxSignal outbox, ILogger<I
 
     public IReadOnlyCollection<string> EventTypes { get; } = [PaymentFailed, Paid];
 
+    /// <remarks>Its statements only: the after-commit work is the committer's (<see cref="StripeEventWriters.RunAsync"/>).</remarks>
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 
@@ -46,19 +47,7 @@ public sealed partial class InvoicePaymentHandler(OutboxSignal outbox, ILogger<I
             : (SubscriptionStatus.PastDue, PaymentFailedFrom);
         var change = new SubscriptionChange(invoice.SubscriptionId, invoice.CustomerId, UserId: null, status, Tier: null,
             PriceId: null, CurrentPeriodEnd: null, CancelAtPeriodEnd: null, OnlyFromStatuses: from);
-        var (upsert, announcement) = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
-        return () =>
-        {
-            if (upsert.RecordsAffected == 0)
-            {
-                LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
-            }
-
-            if (announcement.RecordsAffected > 0)
-            {
-                outbox.Notify();
-            }
-        };
+        return EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change, outbox, () => LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{EventId} ({EventType}) does not change the subscription (older, or not from its status); claimed without changing it")]

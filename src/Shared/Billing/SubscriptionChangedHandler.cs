@@ -29,6 +29,7 @@ public sealed partial class SubscriptionChangedHandler(
     /// The subscription grants access (active, trialing, past_due) on a price <c>Billing__Prices</c> does not map:
     /// the event fails and Stripe retries it, rather than guessing a tier.
     /// </exception>
+    /// <remarks>Its statements only: the after-commit work is the committer's (<see cref="StripeEventWriters.RunAsync"/>).</remarks>
     public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         StripeEventWriters.RunAsync(this, stripeEvent, connection, transaction, cancellationToken);
 
@@ -48,19 +49,7 @@ public sealed partial class SubscriptionChangedHandler(
 
         var change = new SubscriptionChange(subscription.Id, subscription.CustomerId, subscription.UserId, status, tier,
             subscription.PriceId, subscription.CurrentPeriodEnd, subscription.CancelAtPeriodEnd, OnlyFromStatuses: null);
-        var (upsert, announcement) = EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change);
-        return () =>
-        {
-            if (upsert.RecordsAffected == 0)
-            {
-                LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type);
-            }
-
-            if (announcement.RecordsAffected > 0)
-            {
-                outbox.Notify();
-            }
-        };
+        return EntitlementStore.AddSubscriptionChange(batch, stripeEvent, change, outbox, () => LogNotApplied(logger, stripeEvent.Id, stripeEvent.Type));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{EventId} ({EventType}) is behind the subscription's watermark; claimed without changing it")]

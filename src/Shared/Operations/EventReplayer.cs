@@ -49,12 +49,13 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
         // Pending per-table counters can include earlier transactions on this pooled backend: diff them.
         var before = await ReadChangesAsync(connection, transaction, cancellationToken);
         var ran = new List<string>();
+        Action? afterCommit = null;
         try
         {
             foreach (var handler in handlers.For(stripeEvent.Type))
             {
                 ran.Add(handler.GetType().Name);
-                await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
+                afterCommit += await StripeEventWriters.RunAsync(handler, stripeEvent, connection, transaction, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -79,6 +80,7 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
         }
 
         await transaction.CommitAsync(cancellationToken);
+        afterCommit?.Invoke();
         return new ReplayResult(ReplayOutcome.Replayed, stripeEvent.Type, ran, changes);
     }
 

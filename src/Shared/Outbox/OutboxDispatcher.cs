@@ -45,11 +45,6 @@ public sealed partial class OutboxDispatcher
         RETURNING id, payload::text
         """;
 
-    // Planned once per connection, with the partial indexes, and the plan kept (as EventClaimStore's purge): left to
-    // plan_cache_mode=auto, Postgres planned the claim again and again (bench/README.md, "dispatcher plan").
-    // Transaction-local, and what follows in this transaction are primary-key look-ups.
-    private const string IndexPlansSql = $"SELECT {IndexPlanSettings}";
-
     // The queue did not take them: not dispatched after all, left for the sweep.
     private const string ReleasedSql = """
         UPDATE stripe_outbox SET dispatched_at = NULL WHERE id = ANY($1)
@@ -129,10 +124,12 @@ public sealed partial class OutboxDispatcher
         var pending = new List<(OutboxMessage Message, string Body)>();
         await using (var claim = new NpgsqlBatch(connection, transaction))
         {
-            claim.BatchCommands.Add(Command(IndexPlansSql));
+            // Planned once per connection with the partial indexes (IndexPlans; bench/README.md, "Index plans").
+            claim.BatchCommands.Add(Command(IndexPlans.BeginSql));
             claim.BatchCommands.Add(Command(claimSql,
                 new NpgsqlParameter<TimeSpan> { TypedValue = minimumAge, NpgsqlDbType = NpgsqlDbType.Interval },
                 Int(_options.DispatchBatchSize)));
+            claim.BatchCommands.Add(Command(IndexPlans.EndSql));
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

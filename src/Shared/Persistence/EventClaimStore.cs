@@ -13,14 +13,10 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     /// <summary>Savepoint taken right after the claim, before the handlers run.</summary>
     public const string HandlersSavepoint = "stripe_webhook_handlers";
 
-    // The purge is planned once per connection, with sequential scans and sorts off, and its plan kept:
-    // - left to plan_cache_mode=auto, Postgres re-plans it on every request (its generic plan never looks
-    //   cheaper than a custom one for "a few expired rows"), which costs more than the rest of the batch;
-    // - a generic plan made while the table was small can be a sequential scan, kept until autovacuum
-    //   re-analyses the table (~500 requests/s in our benchmark), so the planner may only pick the
-    //   processed_at index for the oldest expired rows, and a TID scan for the DELETE.
+    // The purge is planned once per connection, with the processed_at index and its plan kept (IndexPlans; sorts off
+    // too, so only the index gives the order): bench/README.md, "Index plans".
     internal const string BeginPurgeSql =
-        $"SELECT set_config('lock_timeout', $1, true), {IndexPlanSettings}, set_config('enable_sort', 'off', true)";
+        $"SELECT set_config('lock_timeout', $1, true), {IndexPlans.Settings}, set_config('enable_sort', 'off', true)";
 
     // Claims that expired within the last hour, oldest first, from where this process's last purge stopped
     // ($3), skipping rows other requests hold: the purge never waits, and never walks again over the index
@@ -42,10 +38,8 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
         SELECT count(*), max(processed_at) FROM purged
         """;
 
-    // Postgres's defaults again, for the claim and for the handlers' own statements.
-    internal const string EndPurgeSql = $"SELECT {DefaultPlanSettings}, set_config('enable_sort', 'on', true)";
-
-    internal const string BeginSql = "BEGIN";
+    // Postgres's defaults again: the purge restores what it set, for the claim and whatever follows.
+    internal const string EndPurgeSql = $"SELECT {IndexPlans.DefaultSettings}, set_config('enable_sort', 'on', true)";
 
     internal const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
 
@@ -82,34 +76,31 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     private volatile bool _backlog;
 
     /// <summary>
-    /// In one round trip: sets the lock timeout, on one request in eight purges a small batch of expired claims
-    /// (with the planner settings that keep its plan cheap and cached), claims the event and resolves its open failure.
-    /// <see cref="ClaimResult.Claimed"/> is false for a duplicate. Without <paramref name="transaction"/> the batch
-    /// commits on its own (Postgres runs it as one implicit transaction) and takes no savepoint.
+    /// In one round trip, in <paramref name="transaction"/>: sets the lock timeout, on one request in eight purges a small
+    /// batch of expired claims, claims the event, takes the savepoint handlers roll back to, and resolves the event's open
+    /// failure. <see cref="ClaimResult.Claimed"/> is false for a duplicate.
     /// </summary>
     /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
-    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
+    public async Task<ClaimResult> TryClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var claim = AddClaim(batch, stripeEvent, transaction is null ? ClaimScope.Alone : ClaimScope.InTransaction);
-        return await ExecuteAsync(batch, claim, cancellationToken);
+        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, handlersFollow: true), cancellationToken);
     }
 
     /// <summary>
-    /// Adds the claim's statements to <paramref name="batch"/>; the caller may add more (guarded by
-    /// <see cref="ClaimedByThisTransaction"/>, since they run whether or not the claim succeeds) and then runs it
-    /// with <see cref="ExecuteAsync"/>.
+    /// The same claim for an event no handler reads, with no transaction around it: the batch commits on its own
+    /// (Postgres runs it as one implicit transaction) and takes no savepoint.
     /// </summary>
-    internal ClaimStatements AddClaim(NpgsqlBatch batch, StripeEvent stripeEvent, ClaimScope scope)
+    /// <exception cref="PostgresException">SQLSTATE 55P03 when a concurrent delivery held the claim past the lock timeout.</exception>
+    public async Task<ClaimResult> ClaimAloneAsync(NpgsqlConnection connection, StripeEvent stripeEvent, CancellationToken cancellationToken)
     {
-        var handlersFollow = scope != ClaimScope.Alone;
-        if (scope == ClaimScope.BeginsTransaction)
-        {
-            // A statement of the batch: no round trip, and no reply Postgres flushes on its own (as it does for the
-            // simple-protocol BEGIN NpgsqlTransaction sends ahead of the batch).
-            batch.BatchCommands.Add(Command(BeginSql));
-        }
+        await using var batch = new NpgsqlBatch(connection);
+        return await ExecuteAsync(batch, AddClaim(batch, stripeEvent, handlersFollow: false), cancellationToken);
+    }
 
+    /// <summary>Adds the claim's statements to <paramref name="batch"/>, to run with <see cref="ExecuteAsync"/>.</summary>
+    internal ClaimStatements AddClaim(NpgsqlBatch batch, StripeEvent stripeEvent, bool handlersFollow)
+    {
         var purge = _options.OpportunisticPurgeBatchSize > 0
                     && (_backlog || Interlocked.Increment(ref _requests) % PurgeEveryRequests == 0);
         if (purge)
@@ -117,11 +108,7 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
             batch.BatchCommands.Add(Command(BeginPurgeSql, Text(_lockTimeoutMs)));
             batch.BatchCommands.Add(Command(OpportunisticPurgeSql, Int(_options.RetentionDays), Int(_options.OpportunisticPurgeBatchSize),
                 new NpgsqlParameter<DateTime> { TypedValue = new DateTime(Volatile.Read(ref _purgedThroughTicks), DateTimeKind.Utc) }));
-            if (handlersFollow)
-            {
-                // Handlers follow in this transaction; without them, the settings end with the batch.
-                batch.BatchCommands.Add(Command(EndPurgeSql));
-            }
+            batch.BatchCommands.Add(Command(EndPurgeSql));
         }
         else
         {
@@ -130,14 +117,15 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
 
         var claim = Command(ClaimSql, ClaimParameters(stripeEvent));
         batch.BatchCommands.Add(claim);
-        if (handlersFollow)
+        // SAVEPOINT needs a transaction block; without handlers there is nothing to roll back to.
+        var savepoint = handlersFollow ? Command(SavepointSql) : null;
+        if (savepoint is not null)
         {
-            // SAVEPOINT needs an explicit transaction block; without handlers there is nothing to roll back to.
-            batch.BatchCommands.Add(Command(SavepointSql));
+            batch.BatchCommands.Add(savepoint);
         }
 
         batch.BatchCommands.Add(Command(ResolveFailureSql, Text(stripeEvent.Id)));
-        return new ClaimStatements(claim, purge);
+        return new ClaimStatements(claim, savepoint, purge);
     }
 
     /// <summary><see cref="ClaimSql"/>'s parameters for <paramref name="stripeEvent"/> (deliveries and replays claim alike).</summary>
@@ -184,25 +172,21 @@ public sealed class EventClaimStore(IOptions<WebhookOptions> options)
     }
 
     /// <summary>
-    /// After a handler threw: rolls back to the savepoint (undoing every handler write), records the failure,
-    /// and removes the claim, or keeps it as <c>failed_permanent</c> once <paramref name="maxAttempts"/> is
-    /// reached. One round trip; the caller commits. Returns the attempts counted so far.
+    /// After a handler failed: adds the statements that roll back to the savepoint (undoing every handler write), record
+    /// the failure, and remove the claim, or keep it as <c>failed_permanent</c> once <paramref name="maxAttempts"/> is
+    /// reached. The caller adds the COMMIT. The batch's first result is the attempts counted so far.
     /// </summary>
     /// <remarks>
     /// Doing this inside the claim's transaction makes it atomic: a duplicate waiting on the claim wakes up
     /// only after the failure is committed, so it always sees (and, on success, resolves) the failure row.
     /// </remarks>
-    public static async Task<int> RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StripeEvent stripeEvent, string error, int maxAttempts, CancellationToken cancellationToken)
+    public static void AddFailure(NpgsqlBatch batch, StripeEvent stripeEvent, string error, int maxAttempts)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Command("ROLLBACK TO SAVEPOINT " + HandlersSavepoint));
-        var record = Command(FailureLedger.RecordAndSettleClaimSql, Text(stripeEvent.Id), Text(stripeEvent.Type), Text(FailureLedger.Truncate(error)),
+        batch.BatchCommands.Add(Command(FailureLedger.RecordAndSettleClaimSql, Text(stripeEvent.Id), Text(stripeEvent.Type), Text(FailureLedger.Truncate(error)),
             new NpgsqlParameter<byte[]> { TypedValue = stripeEvent.Payload.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea },
-            Int(maxAttempts));
-        batch.BatchCommands.Add(record);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return reader.GetInt32(0);
+            Int(maxAttempts)));
+        batch.BatchCommands.Add(Command(FailureLedger.MarkParkedSql, Text(stripeEvent.Id), Int(maxAttempts)));
     }
 
     // Several requests purge at once; the newest point any of them reached wins. Should this transaction roll

@@ -6,7 +6,7 @@ namespace StripeWebhooks.Persistence;
 
 /// <summary>
 /// The failure ledger (<c>stripe_event_failures</c>): one row per failing event. A delivery writes it in the claim's
-/// own transaction after rolling back to the savepoint (<see cref="EventClaimStore.RecordFailureAsync"/>), so it
+/// own transaction after rolling back to the savepoint (<see cref="EventClaimStore.AddFailure"/>), so it
 /// survives the handlers' rollback; a failed replay writes it in a transaction of its own.
 /// </summary>
 public static class FailureLedger
@@ -67,20 +67,16 @@ public static class FailureLedger
     }
 
     /// <summary>
-    /// The last error of an event just parked: what to do first (Stripe no longer retries it), then the error.
-    /// Written in the transaction that parks it, after <see cref="RecordAndSettleClaimSql"/>.
+    /// The last error of an event just parked (its attempts reached <c>$2</c>, <c>Webhooks__MaxAttempts</c>): what to do
+    /// first, since Stripe no longer retries it, then the error. Runs after <see cref="RecordAndSettleClaimSql"/>, in its
+    /// transaction; it changes nothing for an event that is not parked.
     /// </summary>
-    public static async Task MarkParkedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string eventId, int attempts, string error, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("UPDATE stripe_event_failures SET last_error = $2 WHERE event_id = $1", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventId, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string>
-        {
-            TypedValue = Truncate($"Parked after {attempts} attempts, so Stripe no longer retries it: fix the cause, then `webhooks replay {eventId}`. {error}"),
-            NpgsqlDbType = NpgsqlDbType.Text,
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    internal static readonly string MarkParkedSql = $"""
+        UPDATE stripe_event_failures
+        SET last_error = left('Parked after ' || attempts || ' attempts, so Stripe no longer retries it: fix the cause, then `webhooks replay '
+            || event_id || '`. ' || last_error, {MaxErrorLength})
+        WHERE event_id = $1 AND attempts >= $2
+        """;
 
     /// <summary>Records a failed replay attempt in its own transaction (the claim is not touched).</summary>
     public static async Task<int> RecordReplayFailureAsync(NpgsqlConnection connection, StripeEvent stripeEvent, string error, CancellationToken cancellationToken)

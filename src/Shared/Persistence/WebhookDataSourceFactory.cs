@@ -40,6 +40,9 @@ public static class WebhookDataSourceFactory
             builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
 
+        // Which statement of a batch failed (PostgresException.BatchCommand): a writer's, or the claim's (WriterRoundTrip).
+        builder.ConnectionStringBuilder.IncludeFailedBatchedCommand = true;
+
         if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
         {
             builder.ConnectionStringBuilder.ApplicationName = "stripe-webhooks";

@@ -11,14 +11,10 @@ namespace StripeWebhooks.Processing;
 /// handler that is not a writer runs, or with the COMMIT.
 /// </summary>
 /// <remarks>
-/// In the claim's batch the statements run before anyone knows whether the claim succeeded, so each must change
-/// nothing unless this transaction claimed the event: guard it with
-/// <see cref="EventClaimStore.ClaimedByThisTransaction"/> (e.g. <c>INSERT ... SELECT ... WHERE</c> the guard).
-/// Statements keep handler order: the processor sends pending writes before it runs a handler that is not a writer.
-/// A statement that fails aborts the COMMIT behind it, and the processor handles the failure as if the handler threw.
-/// A writer may change planner settings for its own statements (transaction-local: <see cref="SqlCommands.IndexPlanSettings"/>,
-/// <see cref="SqlCommands.JitOffSettings"/>) and leave them: the processor restores them before a handler that is
-/// not a writer (<see cref="SqlCommands.RestorePlannerSettingsSql"/>), and COMMIT ends them otherwise.
+/// The rules of the claim's batch are <see cref="WriterRoundTrip"/>'s: above all, each statement runs whether or not the
+/// claim succeeded, so it must change nothing unless this transaction claimed the event
+/// (<see cref="EventClaimStore.ClaimedByThisTransaction"/>). A writer that changes a setting for its own statements
+/// (<see cref="IndexPlans"/>) restores it after them itself.
 /// </remarks>
 internal interface IStripeEventWriter
 {

@@ -51,21 +51,55 @@ public sealed partial class StripeEventProcessor(
                 return await AcknowledgeAsync(connection, stripeEvent, cancellationToken);
             }
 
+            var started = Stopwatch.GetTimestamp();
             if (eventHandlers.Writers is { } writers)
             {
-                return await ClaimAndWriteAsync(connection, stripeEvent, writers, cancellationToken);
+                var run = await WriterRoundTrip.RunAsync(connection, claims, metrics, stripeEvent, writers, cancellationToken);
+                return await FinishAsync(connection, stripeEvent, run, started, cancellationToken);
             }
 
-            return await ClaimAndHandleAsync(connection, stripeEvent, eventHandlers.All, cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var handled = await ClaimAndHandleAsync(connection, transaction, stripeEvent, eventHandlers.All, cancellationToken);
+            return await FinishAsync(connection, stripeEvent, handled, started, cancellationToken);
         }
     }
 
-    /// <summary>A type an application handler reads: the claim's round trip, then the handlers in the same transaction.</summary>
-    private async Task<ProcessingResult> ClaimAndHandleAsync(NpgsqlConnection connection, StripeEvent stripeEvent,
+    /// <summary>
+    /// The end of every claimed unit of work, in one place: after a commit that happened, the handlers' after-commit
+    /// work; after a handler failed, the failure recorded in the same transaction, and committed.
+    /// </summary>
+    private async Task<ProcessingResult> FinishAsync(NpgsqlConnection connection, StripeEvent stripeEvent, HandlerRun run, long started,
+        CancellationToken cancellationToken)
+    {
+        switch (run.End)
+        {
+            case HandlerRun.Ending.Committed:
+                metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
+                run.AfterCommit?.Invoke();
+                return new ProcessingResult(ProcessingOutcome.Processed);
+            case HandlerRun.Ending.Duplicate:
+                return new ProcessingResult(ProcessingOutcome.Duplicate);
+            case HandlerRun.Ending.HandlerFailed:
+                return await SettleFailureAsync(connection, stripeEvent, run.Error!, cancellationToken);
+            default:
+                if (run.Outcome == ProcessingOutcome.DatabaseUnavailable)
+                {
+                    LogDatabaseUnavailable(logger, run.Error!, stripeEvent.Id);
+                }
+
+                return new ProcessingResult(run.Outcome);
+        }
+    }
+
+    /// <summary>A type with a handler that is not a writer: the claim's round trip, then the handlers in <paramref name="transaction"/>.</summary>
+    /// <remarks>
+    /// Writers' statements wait in a batch: sent just before the next handler that is not a writer, or with the COMMIT.
+    /// A failing statement makes Postgres skip the rest of that batch, COMMIT included: the transaction stays open
+    /// (failed) and is settled from the savepoint, as for a handler that threw.
+    /// </remarks>
+    private async Task<HandlerRun> ClaimAndHandleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StripeEvent stripeEvent,
         IReadOnlyList<IStripeEventHandler> eventHandlers, CancellationToken cancellationToken)
     {
-        // Disposing an uncommitted transaction rolls it back: every early return below undoes the claim.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
             var claim = await claims.TryClaimAsync(connection, transaction, stripeEvent, cancellationToken);
@@ -74,17 +108,14 @@ public sealed partial class StripeEventProcessor(
             {
                 // The opportunistic purge in the same batch still deserves its commit.
                 await transaction.CommitAsync(cancellationToken);
-                return new ProcessingResult(ProcessingOutcome.Duplicate);
+                return HandlerRun.Duplicate;
             }
         }
         catch (Exception ex) when (ClaimFailure(ex, cancellationToken) is { } outcome)
         {
-            return Unfinished(outcome, ex, stripeEvent);
+            return HandlerRun.Unfinished(outcome, ex);
         }
 
-        var started = Stopwatch.GetTimestamp();
-
-        // Writers' statements wait here: sent just before the next handler that is not a writer, or with the COMMIT.
         await using var writes = new NpgsqlBatch(connection, transaction);
         Action? afterCommit = null;
         try
@@ -97,11 +128,9 @@ public sealed partial class StripeEventProcessor(
                     continue;
                 }
 
-                // Keep the order handlers were registered in: earlier writers' statements run first, and the
-                // planner settings they changed for themselves are Postgres's again for this handler.
+                // Handler order: earlier writers' statements run before this handler.
                 if (writes.BatchCommands.Count > 0)
                 {
-                    writes.BatchCommands.Add(new NpgsqlBatchCommand(SqlCommands.RestorePlannerSettingsSql));
                     await writes.ExecuteNonQueryAsync(cancellationToken);
                     writes.BatchCommands.Clear();
                 }
@@ -111,12 +140,10 @@ public sealed partial class StripeEventProcessor(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
+            return HandlerRun.HandlerFailed(ex);
         }
 
-        // A failing statement makes Postgres skip the rest of the batch, COMMIT included: the transaction is
-        // still open (failed) and FailAsync rolls back to the savepoint, as for a handler that threw.
-        writes.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
+        writes.BatchCommands.Add(new NpgsqlBatchCommand(WriterRoundTrip.CommitSql));
         try
         {
             await writes.ExecuteNonQueryAsync(cancellationToken);
@@ -124,96 +151,20 @@ public sealed partial class StripeEventProcessor(
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
         {
             // Unknown whether COMMIT landed; Stripe's retry finds either the claim or nothing.
-            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-            return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
+            return HandlerRun.Unfinished(ProcessingOutcome.DatabaseUnavailable, ex);
         }
         catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return await FailAsync(stripeEvent, connection, transaction, ex, cancellationToken);
+            return HandlerRun.HandlerFailed(ex);
         }
 
-        metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
-        afterCommit?.Invoke();
-        // An application handler wrote outbox messages (StripeOutbox): dispatch them now, off this path.
+        // An application handler wrote outbox messages (StripeOutbox): dispatch them after the commit, off this path.
         if (StripeOutbox.WroteIn(transaction, stripeEvent))
         {
-            outbox.Notify();
-        }
-        return new ProcessingResult(ProcessingOutcome.Processed);
-    }
-
-    /// <summary>Every handler of the type is an <see cref="IStripeEventWriter"/> (the built-in ones): one round trip.</summary>
-    /// <remarks>
-    /// BEGIN, the claim batch, the writers' statements and COMMIT go in one batch. The writers' statements run
-    /// whether or not the claim succeeded, and change nothing unless it did (each is guarded by
-    /// <see cref="EventClaimStore.ClaimedByThisTransaction"/>): a duplicate commits only the purge. A writer
-    /// statement that fails makes Postgres skip the rest, COMMIT included, and leaves the transaction open (failed)
-    /// for <see cref="FailAsync"/> to roll back to the savepoint the claim batch took before them.
-    /// </remarks>
-    private async Task<ProcessingResult> ClaimAndWriteAsync(NpgsqlConnection connection, StripeEvent stripeEvent,
-        IStripeEventWriter[] writers, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await using var batch = new NpgsqlBatch(connection);
-        var claimStatements = claims.AddClaim(batch, stripeEvent, ClaimScope.BeginsTransaction);
-        var firstWrite = batch.BatchCommands.Count;
-        Action? afterCommit = null;
-        Exception? refused = null;
-        try
-        {
-            foreach (var writer in writers)
-            {
-                afterCommit += writer.AddCommands(stripeEvent, batch);
-            }
-
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(CommitSql));
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Refused before anything was sent (say, an unknown price): claim, then record the failure as usual.
-            refused = ex;
-            while (batch.BatchCommands.Count > firstWrite)
-            {
-                batch.BatchCommands.RemoveAt(batch.BatchCommands.Count - 1);
-            }
+            afterCommit += outbox.Notify;
         }
 
-        ClaimResult claim;
-        try
-        {
-            claim = await claims.ExecuteAsync(batch, claimStatements, cancellationToken);
-        }
-        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested && claimStatements.Claim.RecordsAffected == 1)
-        {
-            // The claim went through (its row count is known only once it completed), so a statement after the
-            // savepoint failed: a writer's (or COMMIT). Npgsql does not say which statement of a batch failed.
-            return await FailAsync(stripeEvent, connection, transaction: null, ex, cancellationToken);
-        }
-        catch (Exception ex) when (ClaimFailure(ex, cancellationToken) is { } outcome)
-        {
-            return Unfinished(outcome, ex, stripeEvent);
-        }
-
-        metrics.Purged(claim.Purged, "opportunistic");
-        if (refused is not null)
-        {
-            if (claim.Claimed)
-            {
-                return await FailAsync(stripeEvent, connection, transaction: null, refused, cancellationToken);
-            }
-
-            await CommitAsync(connection, transaction: null, cancellationToken);
-            return new ProcessingResult(ProcessingOutcome.Duplicate);
-        }
-
-        if (!claim.Claimed)
-        {
-            return new ProcessingResult(ProcessingOutcome.Duplicate);
-        }
-
-        metrics.HandlerDuration(Stopwatch.GetElapsedTime(started), stripeEvent.Type);
-        afterCommit?.Invoke();
-        return new ProcessingResult(ProcessingOutcome.Processed);
+        return HandlerRun.Committed(afterCommit);
     }
 
     /// <summary>A type no handler reads: the claim is all there is to apply.</summary>
@@ -226,42 +177,42 @@ public sealed partial class StripeEventProcessor(
     {
         try
         {
-            var claim = await claims.TryClaimAsync(connection, transaction: null, stripeEvent, cancellationToken);
+            var claim = await claims.ClaimAloneAsync(connection, stripeEvent, cancellationToken);
             metrics.Purged(claim.Purged, "opportunistic");
             return new ProcessingResult(claim.Claimed ? ProcessingOutcome.Processed : ProcessingOutcome.Duplicate);
         }
         catch (Exception ex) when (ClaimFailure(ex, cancellationToken) is { } outcome)
         {
-            return Unfinished(outcome, ex, stripeEvent);
+            return await FinishAsync(connection, stripeEvent, HandlerRun.Unfinished(outcome, ex), started: 0, cancellationToken);
         }
     }
 
     /// <remarks>
     /// Rolls back to the savepoint taken after the claim and, in the same transaction, records the failure and
-    /// removes the claim (or parks it). A duplicate waiting on the claim therefore sees the failure row the
-    /// moment it can proceed, and resolves it when it succeeds.
+    /// removes the claim (or parks it), then commits: one round trip. A duplicate waiting on the claim therefore sees
+    /// the failure row the moment it can proceed, and resolves it when it succeeds.
     /// </remarks>
-    private async Task<ProcessingResult> FailAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction? transaction, Exception error, CancellationToken cancellationToken)
+    private async Task<ProcessingResult> SettleFailureAsync(NpgsqlConnection connection, StripeEvent stripeEvent, Exception error, CancellationToken cancellationToken)
     {
         LogHandlerFailed(logger, error, stripeEvent.Id, stripeEvent.Type);
         int attempts;
         try
         {
-            var description = FailureLedger.Describe(error);
-            attempts = await EventClaimStore.RecordFailureAsync(connection, transaction, stripeEvent, description, _maxAttempts, cancellationToken);
-            if (attempts >= _maxAttempts)
+            await using var settle = new NpgsqlBatch(connection);
+            EventClaimStore.AddFailure(settle, stripeEvent, FailureLedger.Describe(error), _maxAttempts);
+            settle.BatchCommands.Add(new NpgsqlBatchCommand(WriterRoundTrip.CommitSql));
+            await using var reader = await settle.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            attempts = reader.GetInt32(0);
+            while (await reader.NextResultAsync(cancellationToken))
             {
-                // Rare, so its own statement rather than a branch of the ledger's: say how to replay it.
-                await FailureLedger.MarkParkedAsync(connection, transaction, stripeEvent.Id, attempts, description, cancellationToken);
             }
-
-            await CommitAsync(connection, transaction, cancellationToken);
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is PostgresException)
         {
             // Nothing was committed: no claim, no side effects. Stripe's retry starts over.
             LogFailureNotRecorded(logger, ex, stripeEvent.Id);
-            await RollBackQuietlyAsync(connection, transaction);
+            await RollBackQuietlyAsync(connection);
             return new ProcessingResult(ProcessingOutcome.DatabaseUnavailable);
         }
 
@@ -274,31 +225,10 @@ public sealed partial class StripeEventProcessor(
         return new ProcessingResult(ProcessingOutcome.FailedPermanent, attempts);
     }
 
-    private const string CommitSql = "COMMIT";
-
-    /// <summary>Commits <paramref name="transaction"/>, or the transaction the claim batch opened when it is null.</summary>
-    private static async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
-    {
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return;
-        }
-
-        await using var commit = new NpgsqlCommand(CommitSql, connection);
-        await commit.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)
     {
         try
         {
-            if (transaction is not null)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                return;
-            }
-
             await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
             await rollback.ExecuteNonQueryAsync(CancellationToken.None);
         }
@@ -313,22 +243,12 @@ public sealed partial class StripeEventProcessor(
     /// could not be reached (503; unknown whether a batch that ended with COMMIT committed, Stripe's retry finds
     /// either the claim or nothing). Null for anything else, which propagates.
     /// </summary>
-    private static ProcessingOutcome? ClaimFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    internal static ProcessingOutcome? ClaimFailure(Exception ex, CancellationToken cancellationToken) => ex switch
     {
         PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } => ProcessingOutcome.InFlight,
         _ when IsUnavailable(ex, cancellationToken) => ProcessingOutcome.DatabaseUnavailable,
         _ => null,
     };
-
-    private ProcessingResult Unfinished(ProcessingOutcome outcome, Exception ex, StripeEvent stripeEvent)
-    {
-        if (outcome == ProcessingOutcome.DatabaseUnavailable)
-        {
-            LogDatabaseUnavailable(logger, ex, stripeEvent.Id);
-        }
-
-        return new ProcessingResult(outcome);
-    }
 
     /// <summary>True for failures to reach Postgres (as opposed to errors Postgres reported).</summary>
     internal static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>

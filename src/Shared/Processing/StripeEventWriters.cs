@@ -3,20 +3,26 @@ using StripeWebhooks.Events;
 
 namespace StripeWebhooks.Processing;
 
-/// <summary>Runs an <see cref="IStripeEventWriter"/> as a plain handler (what its <c>HandleAsync</c> does).</summary>
+/// <summary>Runs a handler alone in a transaction its caller commits (a replay runs handlers one by one).</summary>
 internal static class StripeEventWriters
 {
-    /// <summary>Sends what <paramref name="writer"/> adds in a round trip of its own (a replay calls handlers one by one).</summary>
-    public static async Task RunAsync(IStripeEventWriter writer, StripeEvent stripeEvent, NpgsqlConnection connection,
+    /// <summary>Runs <paramref name="handler"/>; returns a writer's after-commit work, to run only once the caller committed.</summary>
+    public static async Task<Action?> RunAsync(IStripeEventHandler handler, StripeEvent stripeEvent, NpgsqlConnection connection,
         NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        if (handler is not IStripeEventWriter writer)
+        {
+            await handler.HandleAsync(stripeEvent, connection, transaction, cancellationToken);
+            return null;
+        }
+
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var completed = writer.AddCommands(stripeEvent, batch);
+        var afterCommit = writer.AddCommands(stripeEvent, batch);
         if (batch.BatchCommands.Count > 0)
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        completed?.Invoke();
+        return afterCommit;
     }
 }
