@@ -70,13 +70,7 @@ public class ApplicationHandlersTests
     {
         var connectionString = await TestDatabase.CreateAsync();
         var mailbox = Directory.CreateTempSubdirectory("welcome-mailbox-").FullName;
-        var environment = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Webhooks"] = connectionString,
-            ["Stripe__WebhookSecrets__0"] = WebhookTestServer.Secret,
-            ["Billing__Prices__" + TestPrices.Pro] = "pro",
-            ["Outbox__DevelopmentMailbox"] = mailbox,
-        };
+        var environment = ServeProcess.OutboxEnvironment(connectionString, mailbox);
         await using var serve = await ServeProcess.StartAsync(environment);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 

@@ -21,16 +21,7 @@ public class ServeOutboxCrashTests(ITestOutputHelper output)
         await using var azurite = await AzuriteQueue.StartPrivateAsync();
         await azurite.StopAsync();
         var mailbox = Directory.CreateTempSubdirectory("welcome-mailbox-").FullName;
-        var environment = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Webhooks"] = connectionString,
-            ["Stripe__WebhookSecrets__0"] = WebhookTestServer.Secret,
-            ["Billing__Prices__" + TestPrices.Pro] = "pro",
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Outbox__QueueName"] = AzuriteQueue.NewQueueName(),
-            ["Outbox__SweepDelaySeconds"] = "1",
-            ["Outbox__DevelopmentMailbox"] = mailbox,
-        };
+        var environment = ServeProcess.OutboxEnvironment(connectionString, mailbox, azurite.ConnectionString);
 
         // The queue is down: every message commits with its claim and none can be dispatched.
         var serve = await ServeProcess.StartAsync(environment);

@@ -23,16 +23,7 @@ public class ServeScaleOutCrashTests(ITestOutputHelper output)
     {
         var connectionString = await TestDatabase.CreateAsync();
         var mailbox = Directory.CreateTempSubdirectory("welcome-mailbox-").FullName;
-        var environment = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Webhooks"] = connectionString,
-            ["Stripe__WebhookSecrets__0"] = WebhookTestServer.Secret,
-            ["Billing__Prices__" + TestPrices.Pro] = "pro",
-            ["AzureWebJobsStorage"] = await AzuriteQueue.SharedConnectionStringAsync(),
-            ["Outbox__QueueName"] = AzuriteQueue.NewQueueName(),
-            ["Outbox__SweepDelaySeconds"] = "1",
-            ["Outbox__DevelopmentMailbox"] = mailbox,
-        };
+        var environment = ServeProcess.OutboxEnvironment(connectionString, mailbox, await AzuriteQueue.SharedConnectionStringAsync());
         var instances = new ServeProcess[Instances];
         for (var i = 0; i < Instances; i++)
         {

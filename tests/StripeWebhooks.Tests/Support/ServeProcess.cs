@@ -107,6 +107,29 @@ public sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// serve on <paramref name="connectionString"/> with the test secret and price map, the welcome e-mail example writing
+    /// to <paramref name="mailbox"/>, and, given <paramref name="storage"/>, a queue of its own swept every second.
+    /// </summary>
+    public static Dictionary<string, string?> OutboxEnvironment(string connectionString, string mailbox, string? storage = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Webhooks"] = connectionString,
+            ["Stripe__WebhookSecrets__0"] = WebhookTestServer.Secret,
+            ["Billing__Prices__" + TestPrices.Pro] = "pro",
+            ["Outbox__DevelopmentMailbox"] = mailbox,
+        };
+        if (storage is not null)
+        {
+            environment["AzureWebJobsStorage"] = storage;
+            environment["Outbox__QueueName"] = AzuriteQueue.NewQueueName();
+            environment["Outbox__SweepDelaySeconds"] = "1";
+        }
+
+        return environment;
+    }
+
+    /// <summary>
     /// An environment whose <c>XDG_DATA_HOME</c> is a fresh directory: serve records itself there, and the commands run
     /// with the same environment find it (and no other test's serve).
     /// </summary>
