@@ -48,12 +48,9 @@ internal static partial class PgbenchScript
         Statement(script, EntitlementStore.UpsertSubscriptionSql,
             SubscriptionId, "'cus_pgbench_' || :sub", "NULL::text", "'active'", "'pro'", Quote(DeliveryPlan.PriceId),
             "now() + interval '30 days'", "false", EventId, "now()", "NULL::text[]");
-        // The entitlement.changed producer's lock and message (the bench's subscriptions name no user: no message).
-        Statement(script, IndexPlans.BeginSql);
-        Statement(script, EntitlementAnnouncements.LockSql, EventId, "NULL::text", "'cus_pgbench_' || :sub", SubscriptionId);
+        // The entitlement.changed producer's one statement (the bench's subscriptions name no user: no message).
         Statement(script, EntitlementAnnouncements.AnnounceSql, EventId, "NULL::text", "'cus_pgbench_' || :sub", SubscriptionId,
             "extract(epoch from now())::bigint");
-        Statement(script, IndexPlans.EndSql);
         script.AppendLine("COMMIT;").AppendLine(@"\endpipeline");
         return script.ToString();
     }
