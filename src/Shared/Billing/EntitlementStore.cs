@@ -37,6 +37,7 @@ internal static class EntitlementStore
             last_event_created = excluded.last_event_created,
             updated_at = now()
         WHERE c.user_id <> excluded.user_id AND c.last_event_created <= excluded.last_event_created
+        RETURNING {EntitlementAnnouncements.MarkChanged("$3")}
         """;
 
     // The status watermark: this event is newer than the one that last set the status, or of the same second and
@@ -76,7 +77,7 @@ internal static class EntitlementStore
     // watermark decides its own columns; an event that applies to neither still fills what nobody told us
     // yet: who the subscription belongs to. It affects no row when the event changes nothing.
     // $7 and $8 are null on events that say nothing of them (invoices): the row keeps what it has. entitlement_event_id
-    // marks an event that changed the subscription's entitlement (EntitlementAnnouncements runs only for those).
+    // marks an event that changed the subscription's entitlement; RETURNING tells EntitlementAnnouncements so.
     internal static readonly string UpsertSubscriptionSql = $"""
         INSERT INTO stripe_subscriptions AS s (subscription_id, customer_id, user_id, status, tier, price_id,
             current_period_end, cancel_at_period_end, last_event_id, last_event_created, details_event_created, revision,
@@ -101,6 +102,7 @@ internal static class EntitlementStore
            OR {DetailsApply}
            OR (s.customer_id IS NULL AND excluded.customer_id IS NOT NULL)
            OR (s.user_id IS NULL AND excluded.user_id IS NOT NULL)
+        RETURNING CASE WHEN s.entitlement_event_id = $9 THEN {EntitlementAnnouncements.MarkChanged("$9")} END
         """;
 
     // A checkout session names the subscription before, or after, its own events: record it either way (a customer
@@ -111,6 +113,7 @@ internal static class EntitlementStore
         ON CONFLICT (subscription_id) DO UPDATE SET customer_id = excluded.customer_id,
             entitlement_event_id = excluded.entitlement_event_id, updated_at = now()
         WHERE s.customer_id IS NULL AND excluded.customer_id IS NOT NULL
+        RETURNING {EntitlementAnnouncements.MarkChanged("$3")}
         """;
 
     private const string PublishDefaultTierSql = """

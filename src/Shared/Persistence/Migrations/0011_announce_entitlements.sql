@@ -1,5 +1,5 @@
--- entitlement.changed in one call (#22): the producer sends one statement per event, and an event that changed no
--- entitlement pays one check in it. The lock and announcement statements run only for an event that did, planned
+-- entitlement.changed in one call (#22): the producer sends one statement per event, which calls this only when the
+-- event's writes changed an entitlement. The lock and announcement statements then run planned
 -- once per connection with index scans whatever the statistics (bench/README.md, "Index plans"): the function's SET
 -- clause applies its settings to its own statements and Postgres restores them when it returns.
 
@@ -26,14 +26,12 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Writes one entitlement.changed message per user whose row of the entitlements view differs from what was last
--- announced to them, and returns how many. Runs in the claim's transaction, after the event's writes.
--- 1. The check: this transaction claimed the event, and its writes marked the subscription as changed in its
---    entitlement (stripe_subscriptions.entitlement_event_id, migration 0009) or linked the customer to a user.
---    Decided by the statements that wrote those rows, against the versions they locked. Otherwise nothing more runs.
--- 2. Locks the announcement row of every user the event may touch (creating it as "default tier, no status" when the
+-- announced to them, and returns how many. Called in the claim's transaction, after the event's writes, and only when
+-- they changed an entitlement (the producer's statement checks the mark they set).
+-- 1. Locks the announcement row of every user the event may touch (creating it as "default tier, no status" when the
 --    user was never announced), in user id order: customers, then subscriptions (the writes), then announcement rows,
 --    so every event takes its locks in one order.
--- 3. A new statement, so a new snapshot: it sees this event's writes and those of every transaction that held the
+-- 2. A new statement, so a new snapshot: it sees this event's writes and those of every transaction that held the
 --    locks before. Reads those users' rows of the view (stripe_entitlement_of, one index look-up each), stores them
 --    as announced and writes a message for each user whose tier or status changed. Per user the messages chain: each
 --    previous is the current of the message before it (its sequence one lower), the last current is the view.
@@ -48,14 +46,6 @@ DECLARE
     v_default_tier TEXT;
     v_messages INTEGER;
 BEGIN
-    IF NOT ((EXISTS (SELECT 1 FROM stripe_subscriptions
-                     WHERE subscription_id = p_subscription_id AND entitlement_event_id = p_event_id)
-             OR EXISTS (SELECT 1 FROM stripe_customers WHERE customer_id = p_customer_id AND last_event_id = p_event_id))
-            AND EXISTS (SELECT 1 FROM processed_stripe_events
-                        WHERE event_id = p_event_id AND xmin = pg_current_xact_id_if_assigned()::xid)) THEN
-        RETURN 0;
-    END IF;
-
     v_default_tier := COALESCE((SELECT default_tier FROM billing_settings WHERE singleton), 'free');
 
     -- ON CONFLICT DO UPDATE locks the conflicting row even when its WHERE is false: a lock, and no new row version.
