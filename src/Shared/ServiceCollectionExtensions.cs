@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StripeWebhooks.Application;
 using StripeWebhooks.Configuration;
 using StripeWebhooks.Http;
 using StripeWebhooks.Observability;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StripeWebhooks.Outbox;
 
-namespace StripeWebhooks.Development;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The consumer half of the welcome e-mail example (docs/handlers.md): "sends" each <c>welcome_email.requested</c> by

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StripeWebhooks.Outbox;
 
-namespace StripeWebhooks.Development;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The welcome e-mail example: <see cref="WelcomeEmailRequest"/> writes a <c>welcome_email.requested</c> outbox message

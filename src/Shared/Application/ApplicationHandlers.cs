@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StripeWebhooks.Development;
 
-namespace StripeWebhooks;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The application's own handlers, registered in one place. Every host calls this through

@@ -6,7 +6,7 @@ using StripeWebhooks.Events;
 using StripeWebhooks.Outbox;
 using StripeWebhooks.Processing;
 
-namespace StripeWebhooks.Development;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The producer half of the welcome e-mail example: a completed checkout that names its user writes one
