@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StripeWebhooks.Application;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Http;
 using StripeWebhooks.Observability;
 using StripeWebhooks.Operations;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 using StripeWebhooks.Observability;
 using StripeWebhooks.Persistence;

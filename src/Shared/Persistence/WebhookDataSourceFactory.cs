@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using StripeWebhooks.Configuration;
 
 namespace StripeWebhooks.Persistence;
 

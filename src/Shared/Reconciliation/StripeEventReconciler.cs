@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 using StripeWebhooks.Processing;
 

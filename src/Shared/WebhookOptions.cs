@@ -1,4 +1,4 @@
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks;
 
 /// <summary>Pipeline settings, bound from the <c>Webhooks</c> section.</summary>
 public sealed class WebhookOptions

@@ -1,4 +1,4 @@
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks.Signatures;
 
 /// <summary>Stripe signature settings, bound from the <c>Stripe</c> section.</summary>
 public sealed class StripeOptions

@@ -1,4 +1,4 @@
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks.Processing;
 
 /// <summary>
 /// <c>Stripe__Livemode</c>, bound from the <c>Stripe</c> section on its own: every path that applies events reads it,
