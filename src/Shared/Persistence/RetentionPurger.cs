@@ -18,7 +18,7 @@ public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOption
     // the index entries of rows deleted before it (they stay until VACUUM, and re-reading them from the start
     // made each batch slower than the last). Requests purge the newest expired claims, so the two rarely meet.
     // The rows are locked by the subquery, so their ctid is stable: the DELETE goes straight to them instead
-    // of probing the primary key once per row (3x faster per batch in our measurements).
+    // of probing the primary key once per row (faster per batch: bench/README.md, "Figures from code comments").
     private const string PurgeBatchSql = """
         WITH purged AS (
             DELETE FROM processed_stripe_events

@@ -15,7 +15,7 @@ public static class WebhookDataSourceFactory
     /// </summary>
     /// <remarks>
     /// The claim batch runs on every request; auto-preparation spares Postgres from planning it each time
-    /// (the main cost of the simple protocol in our measurements). Resetting a pooled connection costs seven
+    /// (planning was the simple protocol's main cost: bench/README.md, "Figures from code comments"). Resetting a pooled connection costs seven
     /// more statements (RESET ALL, DISCARD TEMP, ...) on each request; nothing here leaves session state
     /// behind (settings are per transaction: <c>set_config(..., true)</c>, <c>SET LOCAL</c>), and handlers
     /// must not either.
