@@ -4,7 +4,7 @@ using StripeWebhooks.Configuration;
 namespace StripeWebhooks;
 
 /// <summary>Validates <see cref="WebhookOptions"/>; every message names the environment variable to fix.</summary>
-public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {

@@ -8,7 +8,7 @@ namespace StripeWebhooks.Application;
 /// <see cref="ServiceCollectionExtensions.AddStripeWebhooks"/>: the function app, <c>webhooks serve</c>, <c>replay</c>
 /// and every other command, so a replayed event runs the handlers a delivery runs.
 /// </summary>
-public static class ApplicationHandlers
+internal static class ApplicationHandlers
 {
     /// <summary>Registers the application's event handlers and outbox consumers; add yours here.</summary>
     /// <remarks>

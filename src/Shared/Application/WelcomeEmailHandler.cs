@@ -9,7 +9,7 @@ namespace StripeWebhooks.Application;
 /// writing it to a mailbox directory (<c>Outbox__DevelopmentMailbox</c>), one file per message id. A real one calls an
 /// e-mail API with <see cref="OutboxMessage.Id"/> as its idempotency key.
 /// </summary>
-public sealed partial class WelcomeEmailHandler(string mailbox, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
+internal sealed partial class WelcomeEmailHandler(string mailbox, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
 {
     public string Name => "welcome-email";
 

@@ -4,7 +4,7 @@ using Npgsql;
 namespace StripeWebhooks.Operations;
 
 /// <summary>Reads the <c>entitlements</c> view for <c>webhooks entitlements</c>.</summary>
-public sealed class EntitlementQueries(NpgsqlDataSource dataSource)
+internal sealed class EntitlementQueries(NpgsqlDataSource dataSource)
 {
     /// <summary>One user's row (or none), or every user's when <paramref name="userId"/> is null, by user id.</summary>
     public async Task<IReadOnlyList<EntitlementRecord>> ListAsync(string? userId, CancellationToken cancellationToken)

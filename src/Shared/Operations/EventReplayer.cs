@@ -10,7 +10,7 @@ namespace StripeWebhooks.Operations;
 /// Re-runs the handlers of a failed or parked event from the payload kept in the failure ledger, in one
 /// transaction with the claim, under the same ordering rules as a delivery; resolves the failure on success.
 /// </summary>
-public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandlerRegistry handlers, LivemodeFilter livemode)
+internal sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandlerRegistry handlers, LivemodeFilter livemode)
 {
     /// <summary>Replays <paramref name="eventId"/>; with <paramref name="dryRun"/> everything is rolled back.</summary>
     public async Task<ReplayResult> ReplayAsync(string eventId, bool dryRun, CancellationToken cancellationToken)

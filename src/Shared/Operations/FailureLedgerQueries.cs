@@ -4,7 +4,7 @@ using Npgsql;
 namespace StripeWebhooks.Operations;
 
 /// <summary>Reads the failure ledger for <c>webhooks failures</c>.</summary>
-public sealed class FailureLedgerQueries(NpgsqlDataSource dataSource)
+internal sealed class FailureLedgerQueries(NpgsqlDataSource dataSource)
 {
     /// <summary>Unresolved failures (or all with <paramref name="includeResolved"/>), most recent first.</summary>
     public async Task<IReadOnlyList<FailureRecord>> ListAsync(bool includeResolved, int limit, CancellationToken cancellationToken)

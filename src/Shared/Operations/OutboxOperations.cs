@@ -12,7 +12,7 @@ namespace StripeWebhooks.Operations;
 /// in this process from the row's payload (receipts skip the handlers that had already applied it), clears the mark,
 /// and removes the copy from the poison queue.
 /// </remarks>
-public sealed class OutboxOperations(NpgsqlDataSource dataSource, OutboxConsumer consumer, IServiceProvider services)
+internal sealed class OutboxOperations(NpgsqlDataSource dataSource, OutboxConsumer consumer, IServiceProvider services)
 {
     private const string PoisonedSql = """
         SELECT id AS "Id", type AS "Type", event_id AS "EventId", attempts AS "Attempts", last_error AS "LastError",

@@ -5,7 +5,7 @@ using Npgsql;
 namespace StripeWebhooks.Operations;
 
 /// <summary>Reads <see cref="WebhookStatistics"/> in one round trip.</summary>
-public sealed class WebhookStatisticsQuery(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options)
+internal sealed class WebhookStatisticsQuery(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options)
 {
     public async Task<WebhookStatistics> ReadAsync(CancellationToken cancellationToken)
     {

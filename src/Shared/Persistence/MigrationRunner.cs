@@ -10,7 +10,7 @@ namespace StripeWebhooks.Persistence;
 /// The advisory lock makes concurrent runners (two instances starting, or a deploy hook racing an app)
 /// apply each file exactly once: the second waits, then finds nothing left to do.
 /// </remarks>
-public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner>? logger = null)
+internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner>? logger = null)
 {
     // Arbitrary constant shared by every runner of this schema ("stripewh" in ASCII).
     private const long AdvisoryLockKey = 0x7374726970657768;

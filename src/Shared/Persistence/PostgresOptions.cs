@@ -10,7 +10,7 @@ namespace StripeWebhooks.Persistence;
 /// <see cref="EntraTokenAuthentication"/>). Locally the defaults leave a plain
 /// password connection string untouched.
 /// </remarks>
-public sealed class PostgresOptions
+internal sealed class PostgresOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Postgres";

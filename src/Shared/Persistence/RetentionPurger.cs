@@ -12,7 +12,7 @@ namespace StripeWebhooks.Persistence;
 /// and a webhook never blocks the purge; after each batch it pauses as long as the batch took (at most
 /// 10 ms). Resolved failures, dispatched outbox messages and receipts past retention go too.
 /// </remarks>
-public sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, WebhookMetrics metrics, ILogger<RetentionPurger> logger)
+internal sealed partial class RetentionPurger(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options, WebhookMetrics metrics, ILogger<RetentionPurger> logger)
 {
     // Oldest first, each batch starting where the previous one stopped ($2): a batch never walks again over
     // the index entries of rows deleted before it (they stay until VACUUM, and re-reading them from the start

@@ -4,7 +4,7 @@ using Npgsql;
 namespace StripeWebhooks.Persistence;
 
 /// <summary>Builds the process's one <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings__Webhooks</c>.</summary>
-public static class WebhookDataSourceFactory
+internal static class WebhookDataSourceFactory
 {
     /// <summary>Configuration key of the connection string.</summary>
     public const string ConnectionStringKey = "ConnectionStrings__Webhooks";

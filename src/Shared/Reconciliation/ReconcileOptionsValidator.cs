@@ -5,7 +5,7 @@ using StripeWebhooks.Scheduling;
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>Refuses a schedule that is not six-field NCRONTAB, and an overlap or page size out of range.</summary>
-public sealed class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>
+internal sealed class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>
 {
     public ValidateOptionsResult Validate(string? name, ReconcileOptions options)
     {

@@ -4,7 +4,7 @@ using StripeWebhooks.Configuration;
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>Refuses a key that is not a Stripe secret or restricted key, and an API base that is not a URL; never quotes the key.</summary>
-public sealed class StripeApiOptionsValidator : IValidateOptions<StripeApiOptions>
+internal sealed class StripeApiOptionsValidator : IValidateOptions<StripeApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, StripeApiOptions options)
     {

@@ -15,7 +15,7 @@ namespace StripeWebhooks.Reconciliation;
 /// A live delivery racing a run is harmless: whichever claims the event first applies it, the other finds the claim.
 /// Events are applied oldest first, so the ordering guards see them in the order they happened.
 /// </remarks>
-public sealed partial class StripeEventReconciler(
+internal sealed partial class StripeEventReconciler(
     StripeEventProcessor processor,
     ReconcileRunStore runs,
     IEnumerable<IStripeEventHandler> handlers,

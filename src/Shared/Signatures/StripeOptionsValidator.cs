@@ -4,7 +4,7 @@ using StripeWebhooks.Configuration;
 namespace StripeWebhooks.Signatures;
 
 /// <summary>Refuses to start without a usable signing secret or with a nonsensical tolerance.</summary>
-public sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
+internal sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
 {
     public ValidateOptionsResult Validate(string? name, StripeOptions options)
     {
