@@ -20,9 +20,9 @@ internal static class LoadScenario
         var plan = new DeliveryPlan(target.Url, target.Secret, arguments.Int("subscriptions", DeliveryPlan.DefaultSubscriptions), arguments.Int("seed", 1));
         var connections = LoadRunner.Connect(target.Endpoint, concurrency);
 
-        // Warm-up: under saturating load on 2 cores, tiered JIT (tier 0 -> instrumented -> tier 1) takes
-        // 10,000-30,000 requests to settle (serve CPU per delivery 0.27 ms after 10,000, 0.10-0.14 ms after
-        // 30,000); then pools and prepared statements. Its events are claimed and checked like any other.
+        // Warm-up: under saturating load, tiered JIT (tier 0 -> instrumented -> tier 1) takes tens of thousands of
+        // requests to settle (bench/README.md, "Figures from code comments"); then pools and prepared statements. Its events are
+        // claimed and checked like any other.
         var warm = LoadRunner.Stream(connections, plan.Deliveries(warmup, redelivered));
 
         var building = Stopwatch.StartNew();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeWebhooks.Configuration;
+using StripeWebhooks.Application;
 using StripeWebhooks.Http;
 using StripeWebhooks.Observability;
 using StripeWebhooks.Operations;

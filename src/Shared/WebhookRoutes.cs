@@ -1,7 +1,7 @@
 namespace StripeWebhooks;
 
 /// <summary>The routes both hosts expose, so `webhooks serve` and the function app answer on the same URLs.</summary>
-public static class WebhookRoutes
+internal static class WebhookRoutes
 {
     /// <summary>Route prefix; the Functions host sets it in host.json (<c>extensions.http.routePrefix</c>).</summary>
     public const string Prefix = "api";

@@ -12,7 +12,7 @@ namespace StripeWebhooks.WebhookFunction;
 /// Messages are dispatched right after their commit by the worker's background dispatcher; this catches what that
 /// missed, on one instance at a time. A run that fails (the queue is down) is left to fail: the next one catches up.
 /// </remarks>
-public sealed class DispatchOutboxFunction(OutboxDispatcher dispatcher)
+internal sealed class DispatchOutboxFunction(OutboxDispatcher dispatcher)
 {
     /// <summary>Runs the shared sweep.</summary>
     [Function("DispatchOutbox")]

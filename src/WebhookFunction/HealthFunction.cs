@@ -6,7 +6,7 @@ namespace StripeWebhooks.WebhookFunction;
 
 /// <summary><c>GET /api/health</c>: 200 when Postgres answers, 503 when it does not.</summary>
 /// <remarks>Anonymous so probes need no key; it reveals nothing but <c>ok</c> or <c>unavailable</c>.</remarks>
-public sealed class HealthFunction(HealthEndpoint endpoint)
+internal sealed class HealthFunction(HealthEndpoint endpoint)
 {
     /// <summary>Runs the shared health check; the request is bound only because an HTTP trigger needs it.</summary>
     [Function("Health")]

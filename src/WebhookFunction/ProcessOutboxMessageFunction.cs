@@ -12,7 +12,7 @@ namespace StripeWebhooks.WebhookFunction;
 /// A failure propagates, so the host retries the message and, after host.json's <c>maxDequeueCount</c>, moves it to
 /// <c>{queue}-poison</c>; the consumer has marked its outbox row poisoned by then (<c>webhooks outbox</c>).
 /// </remarks>
-public sealed class ProcessOutboxMessageFunction(OutboxConsumer consumer)
+internal sealed class ProcessOutboxMessageFunction(OutboxConsumer consumer)
 {
     /// <summary>Parses the message and hands it to the shared consumer with its dequeue count.</summary>
     [Function("ProcessOutboxMessage")]

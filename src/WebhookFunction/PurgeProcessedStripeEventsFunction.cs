@@ -9,7 +9,7 @@ namespace StripeWebhooks.WebhookFunction;
 /// The host runs a timer on one instance at a time (a lease in <c>AzureWebJobsStorage</c>). A failed run is left
 /// to fail: the next one catches up, since the purge only ever deletes what is past retention.
 /// </remarks>
-public sealed partial class PurgeProcessedStripeEventsFunction(
+internal sealed partial class PurgeProcessedStripeEventsFunction(
     RetentionPurger purger,
     ILogger<PurgeProcessedStripeEventsFunction> logger)
 {

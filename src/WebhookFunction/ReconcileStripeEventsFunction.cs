@@ -9,7 +9,7 @@ namespace StripeWebhooks.WebhookFunction;
 /// The host runs a timer on one instance at a time. Without <c>Stripe__ApiKey</c> it does nothing (start-up said so).
 /// A failed run is recorded and logged by the reconciler and leaves the cursor: the next run covers its window.
 /// </remarks>
-public sealed partial class ReconcileStripeEventsFunction(
+internal sealed partial class ReconcileStripeEventsFunction(
     StripeEventReconciler reconciler,
     ILogger<ReconcileStripeEventsFunction> logger)
 {

@@ -10,7 +10,7 @@ namespace StripeWebhooks.WebhookFunction;
 /// function key (registered at Stripe as <c>...?code=</c>) before the worker runs. The Stripe signature, which
 /// the endpoint verifies over the raw body, stays the real check.
 /// </remarks>
-public sealed class StripeWebhookFunction(StripeWebhookEndpoint endpoint)
+internal sealed class StripeWebhookFunction(StripeWebhookEndpoint endpoint)
 {
     /// <summary>Returns what the endpoint returns; the ASP.NET Core integration executes the <see cref="IResult"/>.</summary>
     [Function("StripeWebhook")]

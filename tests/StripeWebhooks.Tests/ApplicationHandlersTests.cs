@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using StripeWebhooks.Application;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
 using StripeWebhooks.Tests.Functions;
@@ -13,7 +14,7 @@ using static StripeWebhooks.Tests.Billing.BillingEvents;
 namespace StripeWebhooks.Tests;
 
 /// <summary>
-/// src/Shared/ApplicationHandlers.cs is the one registration point: the welcome e-mail example registered there runs
+/// src/Shared/Application/ApplicationHandlers.cs is the one registration point: the welcome e-mail example registered there runs
 /// in the function app, in `webhooks serve` and in `webhooks replay`.
 /// </summary>
 public class ApplicationHandlersTests

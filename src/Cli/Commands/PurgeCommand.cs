@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Persistence;
 
 namespace StripeWebhooks.Cli.Commands;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Reconciliation;
 
 namespace StripeWebhooks.Cli.Commands;

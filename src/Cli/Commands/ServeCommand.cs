@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StripeWebhooks.Application;
 using StripeWebhooks.Cli.Development;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;

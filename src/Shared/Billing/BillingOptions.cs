@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Billing;
 
 /// <summary>Entitlement settings, bound from the <c>Billing</c> section.</summary>
-public sealed class BillingOptions
+internal sealed class BillingOptions
 {
     public const string SectionName = "Billing";
 

@@ -8,7 +8,7 @@ namespace StripeWebhooks.Billing;
 /// <c>Billing__Prices__price_a</c> and <c>Billing__Prices__PRICE_A</c> would silently collapse into one entry.
 /// The validator therefore also looks at the raw variable names, where both are still visible.
 /// </remarks>
-public sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
+internal sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
 {
     private const string PricesKey = "Billing__Prices";
 

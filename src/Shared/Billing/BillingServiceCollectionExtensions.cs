@@ -10,7 +10,7 @@ using StripeWebhooks.Processing;
 namespace StripeWebhooks;
 
 /// <summary>Registers the built-in entitlement handlers (docs/entitlements.md).</summary>
-public static class BillingServiceCollectionExtensions
+internal static class BillingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="BillingOptions"/> (validated at start-up: at least one <c>Billing__Prices__*</c>), the

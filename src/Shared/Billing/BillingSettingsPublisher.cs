@@ -15,7 +15,7 @@ namespace StripeWebhooks.Billing;
 /// the host (the health endpoint reports it), so later attempts run in the background until one succeeds.
 /// Until then the view uses the tier stored last (initially <c>free</c>).
 /// </remarks>
-public sealed partial class BillingSettingsPublisher(
+internal sealed partial class BillingSettingsPublisher(
     IServiceProvider services,
     IOptions<BillingOptions> options,
     ILogger<BillingSettingsPublisher> logger) : IHostedService, IDisposable

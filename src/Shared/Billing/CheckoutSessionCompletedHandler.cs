@@ -16,7 +16,7 @@ namespace StripeWebhooks.Billing;
 /// The session may arrive before or after its subscription's events; the <c>entitlements</c> view joins
 /// subscriptions to users through <c>stripe_customers</c>, so whichever comes last completes the link.
 /// </remarks>
-public sealed partial class CheckoutSessionCompletedHandler(
+internal sealed partial class CheckoutSessionCompletedHandler(
     IOptions<BillingOptions> options,
     OutboxSignal outbox,
     ILogger<CheckoutSessionCompletedHandler> logger) : IStripeEventHandler, IStripeEventWriter

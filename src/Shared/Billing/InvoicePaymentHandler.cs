@@ -17,7 +17,7 @@ namespace StripeWebhooks.Billing;
 /// revives a canceled subscription (a late invoice of a canceled subscription can still be paid), and the $0
 /// invoice that starts a trial does not turn trialing into active.
 /// </remarks>
-public sealed partial class InvoicePaymentHandler(OutboxSignal outbox, ILogger<InvoicePaymentHandler> logger) : IStripeEventHandler, IStripeEventWriter
+internal sealed partial class InvoicePaymentHandler(OutboxSignal outbox, ILogger<InvoicePaymentHandler> logger) : IStripeEventHandler, IStripeEventWriter
 {
     public const string PaymentFailed = "invoice.payment_failed";
     public const string Paid = "invoice.paid";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace StripeWebhooks.Billing;
 
 /// <summary>The validated <c>Billing__Prices__*</c> map: which tier a Stripe price buys.</summary>
-public sealed class PriceTiers(IOptions<BillingOptions> options)
+internal sealed class PriceTiers(IOptions<BillingOptions> options)
 {
     // Case-insensitive like the configuration keys it comes from; the validator refuses ambiguous spellings.
     private readonly FrozenDictionary<string, string> _tiers = options.Value.Prices.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);

@@ -11,7 +11,7 @@ namespace StripeWebhooks.Billing;
 /// <c>customer.subscription.created|updated|deleted</c>: keeps the subscription's status, tier, period end and
 /// cancel_at_period_end in step with Stripe, and links its customer to the app user named in its metadata.
 /// </summary>
-public sealed partial class SubscriptionChangedHandler(
+internal sealed partial class SubscriptionChangedHandler(
     PriceTiers prices,
     IOptions<BillingOptions> options,
     OutboxSignal outbox,

@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Billing;
 
 /// <summary>Stripe's subscription statuses, and the rule the handlers apply to them.</summary>
-public static class SubscriptionStatus
+internal static class SubscriptionStatus
 {
     public const string Incomplete = "incomplete";
     public const string IncompleteExpired = "incomplete_expired";

@@ -6,7 +6,7 @@ namespace StripeWebhooks.Billing;
 /// retries, so configuring the price (and restarting) lets the next delivery apply the event. The message
 /// carries the price id because it is the configuration key to set; it is not customer data.
 /// </remarks>
-public sealed class UnknownPriceException(string? priceId) : Exception(priceId is null
+internal sealed class UnknownPriceException(string? priceId) : Exception(priceId is null
     ? "The subscription has no price: cannot tell its tier."
     : $"Billing__Prices__{priceId} is not configured: map the price to a tier, and the next retry (or `webhooks replay`) applies this event.")
 {

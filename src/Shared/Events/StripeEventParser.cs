@@ -5,7 +5,7 @@ using System.Text.Unicode;
 namespace StripeWebhooks.Events;
 
 /// <summary>Reads the event envelope with a forward-only reader; <c>data.object</c> is sliced, never materialised.</summary>
-public static class StripeEventParser
+internal static class StripeEventParser
 {
     /// <summary>Longest event id or type accepted; Stripe's are far shorter.</summary>
     public const int MaxIdentifierLength = 255;

@@ -4,7 +4,7 @@ using Npgsql;
 namespace StripeWebhooks.Http;
 
 /// <summary><c>GET /api/health</c>: 200 when Postgres answers, 503 when it does not.</summary>
-public sealed class HealthEndpoint(NpgsqlDataSource dataSource)
+internal sealed class HealthEndpoint(NpgsqlDataSource dataSource)
 {
     /// <summary>Runs <c>SELECT 1</c> with a short timeout.</summary>
     public async Task<IResult> CheckAsync(CancellationToken cancellationToken)

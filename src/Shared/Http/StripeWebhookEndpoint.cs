@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 using StripeWebhooks.Observability;
 using StripeWebhooks.Persistence;
@@ -16,7 +15,7 @@ namespace StripeWebhooks.Http;
 /// <c>POST /api/stripe/webhook</c>: read the bounded body, verify the signature, parse the envelope,
 /// process exactly once, and answer per docs/architecture.md's HTTP contract. Both hosts call this.
 /// </summary>
-public sealed partial class StripeWebhookEndpoint(
+internal sealed partial class StripeWebhookEndpoint(
     StripeSignatureVerifier verifier,
     StripeEventProcessor processor,
     NpgsqlDataSource dataSource,

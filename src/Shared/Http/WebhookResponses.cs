@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace StripeWebhooks.Http;
 
 /// <summary>The small JSON bodies the endpoints answer with.</summary>
-public static class WebhookResponses
+internal static class WebhookResponses
 {
     public static IResult Accepted(string eventId, bool duplicate, string? ignored = null) =>
         Results.Json(new WebhookAcceptedBody(true, duplicate, eventId, ignored), WebhookJsonContext.Default.WebhookAcceptedBody);
@@ -27,17 +27,17 @@ public static class WebhookResponses
 /// <c>{"received":true,"duplicate":false,"eventId":"evt_..."}</c>, plus <c>"ignored":"livemode"</c> for an event of the
 /// mode not applied, or <c>"parked":true</c> when parked.
 /// </summary>
-public sealed record WebhookAcceptedBody(bool Received, bool Duplicate, string EventId, string? Ignored = null)
+internal sealed record WebhookAcceptedBody(bool Received, bool Duplicate, string EventId, string? Ignored = null)
 {
     /// <summary>True when the handlers failed too often and the event was parked; absent otherwise.</summary>
     public bool? Parked { get; init; }
 }
 
 /// <summary><c>{"error":"invalid_signature","message":"...","eventId":"evt_..."}</c></summary>
-public sealed record WebhookErrorBody(string Error, string Message, string? EventId);
+internal sealed record WebhookErrorBody(string Error, string Message, string? EventId);
 
 /// <summary><c>{"status":"ok"}</c></summary>
-public sealed record HealthBody(string Status);
+internal sealed record HealthBody(string Status);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WebhookAcceptedBody))]

@@ -7,7 +7,7 @@ namespace StripeWebhooks.Observability;
 /// The pipeline's metrics on the <c>StripeWebhooks</c> meter (OpenTelemetry naming: dotted, lower-case,
 /// units in UCUM). Export them with any OpenTelemetry or dotnet-counters listener.
 /// </summary>
-public sealed class WebhookMetrics : IDisposable
+internal sealed class WebhookMetrics : IDisposable
 {
     /// <summary>Name of the meter to subscribe to.</summary>
     public const string MeterName = "StripeWebhooks";

@@ -13,7 +13,7 @@ namespace StripeWebhooks.Observability;
 /// With nobody listening, <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null and every
 /// method here returns at once: no allocation, no boxed tag.
 /// </remarks>
-public static class WebhookTracing
+internal static class WebhookTracing
 {
     /// <summary>Name of the activity source to subscribe to (the same as the meter's).</summary>
     public const string SourceName = "StripeWebhooks";

@@ -7,7 +7,7 @@ namespace StripeWebhooks.Operations;
 /// <param name="CurrentPeriodEnd">End of the paid period.</param>
 /// <param name="CancelAtPeriodEnd">Whether the subscription ends at <paramref name="CurrentPeriodEnd"/>.</param>
 /// <param name="SubscriptionId">The Stripe subscription the row comes from.</param>
-public sealed record EntitlementRecord(
+internal sealed record EntitlementRecord(
     string UserId,
     string Tier,
     string? Status,

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using StripeWebhooks.Events;
 using StripeWebhooks.Persistence;
@@ -9,7 +10,7 @@ namespace StripeWebhooks.Operations;
 /// Re-runs the handlers of a failed or parked event from the payload kept in the failure ledger, in one
 /// transaction with the claim, under the same ordering rules as a delivery; resolves the failure on success.
 /// </summary>
-public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandlerRegistry handlers, LivemodeFilter livemode)
+internal sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandlerRegistry handlers, LivemodeFilter livemode)
 {
     /// <summary>Replays <paramref name="eventId"/>; with <paramref name="dryRun"/> everything is rolled back.</summary>
     public async Task<ReplayResult> ReplayAsync(string eventId, bool dryRun, CancellationToken cancellationToken)
@@ -126,19 +127,13 @@ public sealed class EventReplayer(NpgsqlDataSource dataSource, StripeEventHandle
     // The backend's pending row counts per table, excluding the pipeline's bookkeeping.
     private static async Task<IReadOnlyList<TableChange>> ReadChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables
+        var changes = await connection.QueryAsync<TableChange>(new CommandDefinition("""
+            SELECT relname AS "Table", n_tup_ins AS "Inserted", n_tup_upd AS "Updated", n_tup_del AS "Deleted"
+            FROM pg_stat_xact_user_tables
             WHERE n_tup_ins + n_tup_upd + n_tup_del > 0
               AND relname NOT IN ('processed_stripe_events', 'stripe_event_failures')
             ORDER BY relname
-            """, connection, transaction);
-        var changes = new List<TableChange>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            changes.Add(new TableChange(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
-        }
-
-        return changes;
+            """, transaction: transaction, cancellationToken: cancellationToken));
+        return changes.AsList();
     }
 }

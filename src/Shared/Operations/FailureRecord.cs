@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Operations;
 
 /// <summary>One row of the failure ledger, as an operator sees it (never the payload).</summary>
-public sealed record FailureRecord(
+internal sealed record FailureRecord(
     string EventId,
     string EventType,
     int Attempts,

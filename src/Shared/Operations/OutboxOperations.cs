@@ -1,7 +1,7 @@
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StripeWebhooks.Outbox;
-using static StripeWebhooks.Persistence.SqlCommands;
 
 namespace StripeWebhooks.Operations;
 
@@ -12,39 +12,32 @@ namespace StripeWebhooks.Operations;
 /// in this process from the row's payload (receipts skip the handlers that had already applied it), clears the mark,
 /// and removes the copy from the poison queue.
 /// </remarks>
-public sealed class OutboxOperations(NpgsqlDataSource dataSource, OutboxConsumer consumer, IServiceProvider services)
+internal sealed class OutboxOperations(NpgsqlDataSource dataSource, OutboxConsumer consumer, IServiceProvider services)
 {
     private const string PoisonedSql = """
-        SELECT id, type, event_id, attempts, last_error, created_at, poisoned_at FROM stripe_outbox
-        WHERE poisoned_at IS NOT NULL ORDER BY poisoned_at LIMIT $1
+        SELECT id AS "Id", type AS "Type", event_id AS "EventId", attempts AS "Attempts", last_error AS "LastError",
+               created_at AS "CreatedAt", poisoned_at AS "PoisonedAt"
+        FROM stripe_outbox
+        WHERE poisoned_at IS NOT NULL ORDER BY poisoned_at LIMIT @limit
         """;
 
-    private const string PayloadSql = "SELECT payload::text FROM stripe_outbox WHERE id = $1";
+    private const string PayloadSql = "SELECT payload::text FROM stripe_outbox WHERE id = @messageId";
 
     /// <summary>The poisoned messages, oldest first.</summary>
     public async Task<IReadOnlyList<PoisonedOutboxMessage>> ReadPoisonedAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PoisonedSql);
-        command.Parameters.Add(Int(limit));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var messages = new List<PoisonedOutboxMessage>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            messages.Add(new PoisonedOutboxMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetDateTime(5), reader.GetDateTime(6)));
-        }
-
-        return messages;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var messages = await connection.QueryAsync<PoisonedOutboxMessage>(new CommandDefinition(PoisonedSql, new { limit }, cancellationToken: cancellationToken));
+        return messages.AsList();
     }
 
     /// <summary>Consumes the message <paramref name="messageId"/> in this process; returns the outcome and, when it failed, why.</summary>
     public async Task<(OutboxRerunOutcome Outcome, string? Error)> RerunAsync(string messageId, CancellationToken cancellationToken)
     {
         string? body;
-        await using (var command = dataSource.CreateCommand(PayloadSql))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            command.Parameters.Add(Text(messageId));
-            body = (string?)await command.ExecuteScalarAsync(cancellationToken);
+            body = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(PayloadSql, new { messageId }, cancellationToken: cancellationToken));
         }
 
         if (body is null)

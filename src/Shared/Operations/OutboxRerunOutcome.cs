@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Operations;
 
 /// <summary>How <c>webhooks outbox rerun</c> ended.</summary>
-public enum OutboxRerunOutcome
+internal enum OutboxRerunOutcome
 {
     /// <summary>Every handler has now applied the message (those with a receipt were skipped).</summary>
     Applied,

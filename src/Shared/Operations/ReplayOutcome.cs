@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Operations;
 
 /// <summary>What <c>webhooks replay</c> did.</summary>
-public enum ReplayOutcome
+internal enum ReplayOutcome
 {
     /// <summary>Handlers ran and committed; the failure is resolved.</summary>
     Replayed,

@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Operations;
 
 /// <summary>The result of a replay: outcome, handlers run, and row changes per table.</summary>
-public sealed record ReplayResult(
+internal sealed record ReplayResult(
     ReplayOutcome Outcome,
     string? EventType,
     IReadOnlyList<string> Handlers,
@@ -9,4 +9,4 @@ public sealed record ReplayResult(
     string? Error = null);
 
 /// <summary>Rows a replay inserted, updated and deleted in one table (from <c>pg_stat_xact_user_tables</c>).</summary>
-public sealed record TableChange(string Table, long Inserted, long Updated, long Deleted);
+internal sealed record TableChange(string Table, long Inserted, long Updated, long Deleted);

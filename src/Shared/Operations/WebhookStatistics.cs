@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Operations;
 
 /// <summary>A snapshot for <c>webhooks stats</c>.</summary>
-public sealed record WebhookStatistics(
+internal sealed record WebhookStatistics(
     long ClaimsTotal,
     long ClaimsLast24Hours,
     TimeSpan? OldestClaimAge,

@@ -1,21 +1,24 @@
 using Microsoft.Extensions.Options;
+using Dapper;
 using Npgsql;
-using StripeWebhooks.Configuration;
 
 namespace StripeWebhooks.Operations;
 
 /// <summary>Reads <see cref="WebhookStatistics"/> in one round trip.</summary>
-public sealed class WebhookStatisticsQuery(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options)
+internal sealed class WebhookStatisticsQuery(NpgsqlDataSource dataSource, IOptions<WebhookOptions> options)
 {
     public async Task<WebhookStatistics> ReadAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT claims.total, claims.last_day, claims.oldest_age,
-                   (SELECT count(*) FROM stripe_event_failures WHERE resolved_at IS NULL),
-                   claims.parked, last_run.finished_at, last_run.deleted,
-                   outbox.undispatched, outbox.oldest_age,
-                   (SELECT count(*) FROM stripe_outbox WHERE poisoned_at IS NOT NULL),
-                   unconsumed.total, unconsumed.oldest_age
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // The configured retention rides along as a parameter, so the row maps onto the record as it is.
+        return await connection.QuerySingleAsync<WebhookStatistics>(new CommandDefinition("""
+            SELECT claims.total AS "ClaimsTotal", claims.last_day AS "ClaimsLast24Hours", claims.oldest_age AS "OldestClaimAge",
+                   @retentionDays AS "RetentionDays",
+                   (SELECT count(*) FROM stripe_event_failures WHERE resolved_at IS NULL) AS "UnresolvedFailures",
+                   claims.parked AS "ParkedEvents", last_run.finished_at AS "LastPurgeAt", last_run.deleted AS "LastPurgeDeleted",
+                   outbox.undispatched AS "OutboxUndispatched", outbox.oldest_age AS "OldestUndispatchedAge",
+                   (SELECT count(*) FROM stripe_outbox WHERE poisoned_at IS NOT NULL) AS "OutboxPoisoned",
+                   unconsumed.total AS "OutboxUnconsumed", unconsumed.oldest_age AS "OldestUnconsumedAge"
             FROM (SELECT count(*) AS total,
                          count(*) FILTER (WHERE processed_at > now() - interval '24 hours') AS last_day,
                          now() - min(processed_at) AS oldest_age,
@@ -27,22 +30,6 @@ public sealed class WebhookStatisticsQuery(NpgsqlDataSource dataSource, IOptions
             CROSS JOIN (SELECT count(*) AS total, now() - min(dispatched_at) AS oldest_age
                         FROM stripe_outbox
                         WHERE dispatched_at IS NOT NULL AND consumed_at IS NULL AND poisoned_at IS NULL) AS unconsumed  -- and of unconsumed ones
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new WebhookStatistics(
-            reader.GetInt64(0),
-            reader.GetInt64(1),
-            reader.IsDBNull(2) ? null : reader.GetFieldValue<TimeSpan>(2),
-            options.Value.RetentionDays,
-            reader.GetInt64(3),
-            reader.GetInt64(4),
-            reader.IsDBNull(5) ? null : reader.GetDateTime(5),
-            reader.IsDBNull(6) ? null : reader.GetInt64(6),
-            reader.GetInt64(7),
-            reader.IsDBNull(8) ? null : reader.GetFieldValue<TimeSpan>(8),
-            reader.GetInt64(9),
-            reader.GetInt64(10),
-            reader.IsDBNull(11) ? null : reader.GetFieldValue<TimeSpan>(11));
+            """, new { retentionDays = options.Value.RetentionDays }, cancellationToken: cancellationToken));
     }
 }

@@ -8,7 +8,7 @@ using static StripeWebhooks.Persistence.SqlCommands;
 namespace StripeWebhooks.Outbox;
 
 /// <summary>Runs the registered <see cref="IOutboxMessageHandler"/>s for a message, each once (receipts).</summary>
-public sealed partial class OutboxConsumer
+internal sealed partial class OutboxConsumer
 {
     // The receipt first: a concurrent delivery of the same message waits on it, then finds it and skips the handler.
     private const string ReceiptSql = """

@@ -15,7 +15,7 @@ namespace StripeWebhooks.Outbox;
 /// dispatched only once the queue accepted it. A crash after the send and before the commit sends it again later:
 /// delivery is at least once, which consumers absorb with the message id.
 /// </remarks>
-public sealed partial class OutboxDispatcher
+internal sealed partial class OutboxDispatcher
 {
     // Claims a batch in one statement: the oldest undispatched rows not locked by another dispatcher, marked
     // dispatched in this transaction, which commits only after the sends. A send that fails puts its row back

@@ -11,7 +11,7 @@ public sealed record OutboxMessage(string Id, string Type, string EventId, JsonE
 {
     /// <summary>Parses a body as the dispatcher sends it.</summary>
     /// <exception cref="FormatException">The body is not a JSON object with string <c>id</c>, <c>type</c> and <c>eventId</c>.</exception>
-    public static OutboxMessage Parse(string body)
+    internal static OutboxMessage Parse(string body)
     {
         JsonElement payload;
         try

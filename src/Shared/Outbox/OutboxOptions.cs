@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Outbox;
 
 /// <summary>The outbox's delivery settings (<c>Outbox__*</c>); the queue's account is <c>AzureWebJobsStorage</c>.</summary>
-public sealed class OutboxOptions
+internal sealed class OutboxOptions
 {
     public const string SectionName = "Outbox";
 

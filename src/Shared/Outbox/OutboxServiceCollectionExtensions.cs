@@ -18,7 +18,7 @@ public static class OutboxServiceCollectionExtensions
     /// consumer. With <c>AzureWebJobsStorage</c> set, messages go to the queue <c>Outbox__QueueName</c>; without it
     /// they are consumed in-process from the table. Called by <see cref="ServiceCollectionExtensions.AddStripeWebhooks"/>.
     /// </summary>
-    public static IServiceCollection AddStripeOutbox(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddStripeOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
@@ -49,7 +49,7 @@ public static class OutboxServiceCollectionExtensions
     /// <c>webhooks serve</c> only: consume the queue in this process, as the <c>ProcessOutboxMessage</c> function does
     /// on Azure. Does nothing without <c>AzureWebJobsStorage</c> (messages are then consumed in-process from the table).
     /// </summary>
-    public static IServiceCollection AddOutboxQueueListener(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddOutboxQueueListener(this IServiceCollection services, IConfiguration configuration)
     {
         if (OutboxQueues.IsConfigured(configuration))
         {

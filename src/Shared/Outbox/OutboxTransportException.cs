@@ -1,4 +1,4 @@
 namespace StripeWebhooks.Outbox;
 
 /// <summary>The queue did not accept messages (down, unreachable, refused); they stay undispatched for the sweep.</summary>
-public sealed class OutboxTransportException(string message, Exception innerException) : Exception(message, innerException);
+internal sealed class OutboxTransportException(string message, Exception innerException) : Exception(message, innerException);

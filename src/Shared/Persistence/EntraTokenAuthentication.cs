@@ -13,7 +13,7 @@ namespace StripeWebhooks.Persistence;
 /// secret lives in configuration. Npgsql's periodic password provider fetches the token on a timer,
 /// off the connection-open path, and keeps the last good token while a refresh is retried.
 /// </remarks>
-public static class EntraTokenAuthentication
+internal static class EntraTokenAuthentication
 {
     /// <summary>The token audience Azure Database for PostgreSQL accepts.</summary>
     public const string Scope = "https://ossrdbms-aad.database.windows.net/.default";

@@ -8,7 +8,7 @@ using static StripeWebhooks.Persistence.SqlCommands;
 namespace StripeWebhooks.Persistence;
 
 /// <summary>The claim: one row per event in <c>processed_stripe_events</c>, inserted in the transaction that applies it.</summary>
-public sealed class EventClaimStore(IOptions<WebhookOptions> options)
+internal sealed class EventClaimStore(IOptions<WebhookOptions> options)
 {
     /// <summary>Savepoint taken right after the claim, before the handlers run.</summary>
     public const string HandlersSavepoint = "stripe_webhook_handlers";

@@ -9,7 +9,7 @@ namespace StripeWebhooks.Persistence;
 /// own transaction after rolling back to the savepoint (<see cref="EventClaimStore.AddFailure"/>), so it
 /// survives the handlers' rollback; a failed replay writes it in a transaction of its own.
 /// </summary>
-public static class FailureLedger
+internal static class FailureLedger
 {
     /// <summary>Longest error text kept; enough for a type and message, never a payload dump.</summary>
     public const int MaxErrorLength = 2000;

@@ -4,7 +4,7 @@ using System.Text;
 namespace StripeWebhooks.Persistence;
 
 /// <summary>One numbered SQL file; the checksum pins its text once applied.</summary>
-public sealed record Migration(int Version, string Name, string Sql)
+internal sealed record Migration(int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the text with line endings normalised, so a checkout's line-ending setting does not matter.</summary>
     public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));

@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace StripeWebhooks.Persistence;
 /// The advisory lock makes concurrent runners (two instances starting, or a deploy hook racing an app)
 /// apply each file exactly once: the second waits, then finds nothing left to do.
 /// </remarks>
-public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner>? logger = null)
+internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner>? logger = null)
 {
     // Arbitrary constant shared by every runner of this schema ("stripewh" in ASCII).
     private const long AdvisoryLockKey = 0x7374726970657768;
@@ -25,17 +26,18 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
     public async Task<IReadOnlyList<Migration>> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, "SELECT pg_advisory_lock($1)", AdvisoryLockKey, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: cancellationToken));
         try
         {
-            await ExecuteAsync(connection, """
+            await connection.ExecuteAsync(new CommandDefinition("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version    INTEGER     PRIMARY KEY,
                     name       TEXT        NOT NULL,
                     checksum   TEXT        NOT NULL,
                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                """, null, cancellationToken);
-            var applied = await ReadAppliedAsync(connection, cancellationToken);
+                """, cancellationToken: cancellationToken));
+            var applied = (await connection.QueryAsync<(int Version, string Checksum)>(new CommandDefinition(
+                "SELECT version, checksum FROM schema_migrations", cancellationToken: cancellationToken))).ToDictionary(m => m.Version, m => m.Checksum);
             var appliedNow = new List<Migration>();
             foreach (var migration in migrations)
             {
@@ -59,51 +61,18 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
         }
         finally
         {
-            await ExecuteAsync(connection, "SELECT pg_advisory_unlock($1)", AdvisoryLockKey, CancellationToken.None);
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = AdvisoryLockKey }, cancellationToken: CancellationToken.None));
         }
     }
 
     private static async Task ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction))
-        {
-            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
-            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Name });
-            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Checksum });
-            await record.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES (@Version, @Name, @Checksum)",
+            new { migration.Version, migration.Name, migration.Checksum }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var applied = new Dictionary<int, string>();
-        await using var command = new NpgsqlCommand("SELECT version, checksum FROM schema_migrations", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            applied[reader.GetInt32(0)] = reader.GetString(1);
-        }
-
-        return applied;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, long? key, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        if (key is { } value)
-        {
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = value });
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Migration}")]

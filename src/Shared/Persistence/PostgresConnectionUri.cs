@@ -7,7 +7,7 @@ namespace StripeWebhooks.Persistence;
 /// Accepts the libpq URI form, <c>postgresql://user:password@host:port/database?sslmode=require</c>, where an Npgsql
 /// connection string is expected: it is what <c>psql</c>, hosting providers and <c>webhooks serve</c>'s banner print.
 /// </summary>
-public static class PostgresConnectionUri
+internal static class PostgresConnectionUri
 {
     private static readonly Dictionary<string, string> QueryKeys = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using StripeWebhooks.Configuration;
 
 namespace StripeWebhooks.Persistence;
 
 /// <summary>Builds the process's one <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings__Webhooks</c>.</summary>
-public static class WebhookDataSourceFactory
+internal static class WebhookDataSourceFactory
 {
     /// <summary>Configuration key of the connection string.</summary>
     public const string ConnectionStringKey = "ConnectionStrings__Webhooks";
@@ -16,7 +15,7 @@ public static class WebhookDataSourceFactory
     /// </summary>
     /// <remarks>
     /// The claim batch runs on every request; auto-preparation spares Postgres from planning it each time
-    /// (the main cost of the simple protocol in our measurements). Resetting a pooled connection costs seven
+    /// (planning was the simple protocol's main cost: bench/README.md, "Figures from code comments"). Resetting a pooled connection costs seven
     /// more statements (RESET ALL, DISCARD TEMP, ...) on each request; nothing here leaves session state
     /// behind (settings are per transaction: <c>set_config(..., true)</c>, <c>SET LOCAL</c>), and handlers
     /// must not either.

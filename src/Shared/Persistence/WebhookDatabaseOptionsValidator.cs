@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeWebhooks.Configuration;
 
 namespace StripeWebhooks.Persistence;
 

@@ -11,7 +11,7 @@ namespace StripeWebhooks.Processing;
 /// <see cref="StripeEventProcessor.ProcessAsync"/> (deliveries, and anything else that processes events) and
 /// <c>webhooks replay</c>.
 /// </summary>
-public sealed partial class LivemodeFilter(IOptions<LivemodeOptions> options, ILogger<LivemodeFilter> logger)
+internal sealed partial class LivemodeFilter(IOptions<LivemodeOptions> options, ILogger<LivemodeFilter> logger)
 {
     /// <summary>The mode applied, or null when both are (<c>Stripe__Livemode</c> unset).</summary>
     public bool? AppliedLivemode { get; } = options.Value.AppliedLivemode;

@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Processing;
 
 /// <summary>What happened to one delivery of a verified event.</summary>
-public enum ProcessingOutcome
+internal enum ProcessingOutcome
 {
     /// <summary>Claimed now; handlers (if any) ran and committed.</summary>
     Processed,

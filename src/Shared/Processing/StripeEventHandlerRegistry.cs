@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace StripeWebhooks.Processing;
 
 /// <summary>Looks up the handlers registered for an event type, in registration order.</summary>
-public sealed class StripeEventHandlerRegistry
+internal sealed class StripeEventHandlerRegistry
 {
     private readonly FrozenDictionary<string, EventTypeHandlers> _byType;
 

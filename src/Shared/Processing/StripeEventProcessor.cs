@@ -11,7 +11,7 @@ using StripeWebhooks.Persistence;
 namespace StripeWebhooks.Processing;
 
 /// <summary>Applies a verified event exactly once: claim and side effects commit together or not at all.</summary>
-public sealed partial class StripeEventProcessor(
+internal sealed partial class StripeEventProcessor(
     NpgsqlDataSource dataSource,
     EventClaimStore claims,
     StripeEventHandlerRegistry handlers,

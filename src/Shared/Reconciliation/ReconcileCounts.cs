@@ -5,4 +5,4 @@ namespace StripeWebhooks.Reconciliation;
 /// <param name="Applied">Events that had no claim and were applied now, through the same processor as a delivery.</param>
 /// <param name="AlreadyClaimed">Events a delivery (or an earlier run) had already claimed, or was applying at that moment.</param>
 /// <param name="Failed">Events whose handlers failed (recorded in the failure ledger, parked after the usual attempts) or that did not parse.</param>
-public readonly record struct ReconcileCounts(int Listed, int Applied, int AlreadyClaimed, int Failed);
+internal readonly record struct ReconcileCounts(int Listed, int Applied, int AlreadyClaimed, int Failed);

@@ -6,7 +6,7 @@ namespace StripeWebhooks.Reconciliation;
 /// Reconciliation's instruments on the <c>StripeWebhooks</c> meter: <c>stripe_webhooks.reconciled</c> by outcome, and
 /// <c>stripe_webhooks.reconcile.lag</c>, how far behind now the last successful run's window ended.
 /// </summary>
-public sealed class ReconcileMetrics : IDisposable
+internal sealed class ReconcileMetrics : IDisposable
 {
     private readonly Meter _meter;
     private readonly Counter<long> _reconciled;

@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>Reconciliation settings: the <c>Reconcile</c> section, and the top-level <c>ReconcileSchedule</c>.</summary>
-public sealed class ReconcileOptions
+internal sealed class ReconcileOptions
 {
     public const string SectionName = "Reconcile";
 

@@ -6,7 +6,7 @@ namespace StripeWebhooks.Reconciliation;
 /// <param name="Counts">What was found and done.</param>
 /// <param name="Error">Null when the run succeeded; otherwise one line saying why it failed (the cursor stays where it was).</param>
 /// <param name="WouldApply">Dry run only: the unclaimed events, oldest first.</param>
-public sealed record ReconcileResult(long? RunId, ReconcileWindow Window, ReconcileCounts Counts, string? Error, IReadOnlyList<ReconcileCandidate> WouldApply)
+internal sealed record ReconcileResult(long? RunId, ReconcileWindow Window, ReconcileCounts Counts, string? Error, IReadOnlyList<ReconcileCandidate> WouldApply)
 {
     public bool Succeeded => Error is null;
 }

@@ -8,7 +8,7 @@ namespace StripeWebhooks.Reconciliation;
 /// <param name="Counts">Its counts.</param>
 /// <param name="Error">Why it failed.</param>
 /// <param name="Lag">Now minus the end of the last successful run's window; null when none succeeded yet.</param>
-public sealed record ReconcileRunRecord(
+internal sealed record ReconcileRunRecord(
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
     bool Succeeded,

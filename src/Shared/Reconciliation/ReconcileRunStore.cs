@@ -4,7 +4,7 @@ using static StripeWebhooks.Persistence.SqlCommands;
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>The runs in <c>stripe_reconcile_runs</c>: where the next one starts, each run's record, and which listed events are claimed.</summary>
-public sealed class ReconcileRunStore(NpgsqlDataSource dataSource)
+internal sealed class ReconcileRunStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Where a run would start, read on the database's clock (the one that stamps claims).</summary>
     internal sealed record Cursor(DateTimeOffset Now, DateTimeOffset? LastEnd, DateTimeOffset? RetryFrom, DateTimeOffset? OldestClaim);

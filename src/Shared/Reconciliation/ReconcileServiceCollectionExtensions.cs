@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>Registers reconciliation from Stripe's Events API; <c>AddStripeWebhooks</c> calls it.</summary>
-public static class ReconcileServiceCollectionExtensions
+internal static class ReconcileServiceCollectionExtensions
 {
     /// <summary>Options (validated at start-up, naming the key), the run store, the reconciler and its metrics.</summary>
     public static IServiceCollection AddStripeReconciliation(this IServiceCollection services, IConfiguration configuration)

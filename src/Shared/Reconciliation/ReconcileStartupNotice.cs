@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>Says once, at start-up, whether reconciliation runs: both hosts register it.</summary>
-public sealed partial class ReconcileStartupNotice(
+internal sealed partial class ReconcileStartupNotice(
     IOptions<StripeApiOptions> stripe,
     IOptions<ReconcileOptions> options,
     ILogger<ReconcileStartupNotice> logger) : IHostedService

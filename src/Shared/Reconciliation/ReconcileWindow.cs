@@ -8,7 +8,7 @@ namespace StripeWebhooks.Reconciliation;
 /// may have been purged, so applying it again could run its handlers twice) or <c>stripe_30_days</c> (Stripe keeps
 /// events for 30 days).
 /// </param>
-public sealed record ReconcileWindow(DateTimeOffset From, DateTimeOffset To, string? ClampedBy)
+internal sealed record ReconcileWindow(DateTimeOffset From, DateTimeOffset To, string? ClampedBy)
 {
     /// <summary>Stripe keeps events this long.</summary>
     public const int StripeEventDays = 30;

@@ -6,7 +6,7 @@ using StripeWebhooks.Scheduling;
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>Runs reconciliation on <c>ReconcileSchedule</c> inside <c>webhooks serve</c> (the function app uses its timer trigger).</summary>
-public sealed partial class ScheduledReconcileService(
+internal sealed partial class ScheduledReconcileService(
     StripeEventReconciler reconciler,
     IOptions<ReconcileOptions> options,
     TimeProvider clock,

@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>How the reconciler reaches Stripe's API, bound from the <c>Stripe</c> section (<c>Stripe__ApiKey</c>, ...).</summary>
-public sealed class StripeApiOptions
+internal sealed class StripeApiOptions
 {
     public const string SectionName = "Stripe";
 

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
+using StripeWebhooks.Configuration;
 
 namespace StripeWebhooks.Reconciliation;
 
 /// <summary>Refuses a key that is not a Stripe secret or restricted key, and an API base that is not a URL; never quotes the key.</summary>
-public sealed class StripeApiOptionsValidator : IValidateOptions<StripeApiOptions>
+internal sealed class StripeApiOptionsValidator : IValidateOptions<StripeApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, StripeApiOptions options)
     {
-        var errors = new List<string>();
+        var errors = new OptionErrors();
         if (options.ApiKey is { Length: > 0 } key && !key.StartsWith("rk_", StringComparison.Ordinal) && !key.StartsWith("sk_", StringComparison.Ordinal))
         {
             // An unresolved Key Vault reference arrives as the literal "@Microsoft.KeyVault(...)".
@@ -24,11 +25,7 @@ public sealed class StripeApiOptionsValidator : IValidateOptions<StripeApiOption
             errors.Add($"Stripe__ApiBase '{apiBase}' is not an http:// or https:// URL (default: {Stripe.StripeClient.DefaultApiBase}).");
         }
 
-        if (options.MaxNetworkRetries is < 0 or > 10)
-        {
-            errors.Add($"Stripe__MaxNetworkRetries must be between 0 and 10; got {options.MaxNetworkRetries}.");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        errors.Between("Stripe__MaxNetworkRetries", options.MaxNetworkRetries, 0, 10);
+        return errors.Result;
     }
 }

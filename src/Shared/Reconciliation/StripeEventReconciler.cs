@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 using StripeWebhooks.Processing;
 
@@ -16,7 +15,7 @@ namespace StripeWebhooks.Reconciliation;
 /// A live delivery racing a run is harmless: whichever claims the event first applies it, the other finds the claim.
 /// Events are applied oldest first, so the ordering guards see them in the order they happened.
 /// </remarks>
-public sealed partial class StripeEventReconciler(
+internal sealed partial class StripeEventReconciler(
     StripeEventProcessor processor,
     ReconcileRunStore runs,
     IEnumerable<IStripeEventHandler> handlers,

@@ -6,7 +6,7 @@ namespace StripeWebhooks.Scheduling;
 /// <c>PurgeSchedule</c> read the way the Functions host's timer trigger reads <c>%PurgeSchedule%</c>: NCrontab with
 /// six fields, seconds first, evaluated in UTC. <c>webhooks serve</c> uses it so both hosts purge at the same times.
 /// </summary>
-public static class PurgeScheduleExpression
+internal static class PurgeScheduleExpression
 {
     // Past this, a schedule counts as having no future run (e.g. 30 February). A leap day recurs within 8 years.
     private static readonly TimeSpan Horizon = TimeSpan.FromDays(366 * 8 + 1);

@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Scheduling;
 
 /// <summary>The top-level <c>PurgeSchedule</c> setting (top-level so the Functions host resolves <c>%PurgeSchedule%</c>).</summary>
-public sealed class PurgeScheduleOptions
+internal sealed class PurgeScheduleOptions
 {
     public const string Key = "PurgeSchedule";
 

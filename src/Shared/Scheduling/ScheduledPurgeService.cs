@@ -6,7 +6,7 @@ using StripeWebhooks.Persistence;
 namespace StripeWebhooks.Scheduling;
 
 /// <summary>Runs the retention purge on <c>PurgeSchedule</c> inside <c>webhooks serve</c> (the function app uses its timer trigger).</summary>
-public sealed partial class ScheduledPurgeService(
+internal sealed partial class ScheduledPurgeService(
     RetentionPurger purger,
     IOptions<PurgeScheduleOptions> options,
     TimeProvider clock,

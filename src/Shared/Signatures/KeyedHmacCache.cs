@@ -5,7 +5,7 @@ namespace StripeWebhooks.Signatures;
 /// <summary>HMAC-SHA256 instances already keyed with a secret, a few per thread, reused from one request to the next.</summary>
 /// <remarks>
 /// Creating and keying an HMAC for every request (managed wrappers, a native context, the key's two hash blocks)
-/// allocated each time and cost about a fifth of the MAC of a typical event body. After
+/// allocated each time and cost a sizeable share of the MAC itself (bench/README.md, "Figures from code comments"). After
 /// <see cref="IncrementalHash.GetHashAndReset(Span{byte})"/> an instance is back in its keyed initial state, ready
 /// for the next body. Per thread, because an instance is not thread-safe; a few secrets per thread, because an
 /// endpoint has one, or two while its secret is rolled.

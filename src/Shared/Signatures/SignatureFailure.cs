@@ -1,7 +1,7 @@
 namespace StripeWebhooks.Signatures;
 
 /// <summary>Why a Stripe-Signature header was refused; each maps to one 400 <c>error</c> code.</summary>
-public enum SignatureFailure
+internal enum SignatureFailure
 {
     None,
     MissingSignature,

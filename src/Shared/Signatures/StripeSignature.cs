@@ -9,7 +9,7 @@ namespace StripeWebhooks.Signatures;
 /// <c>webhooks send</c> and the tests, uses Stripe.net's <c>EventUtility.GenerateSignatureHeader</c>, so it checks
 /// this code against Stripe's.
 /// </remarks>
-public static class StripeSignature
+internal static class StripeSignature
 {
     /// <summary>Length of a v1 signature in hex characters.</summary>
     public const int HexLength = 64;

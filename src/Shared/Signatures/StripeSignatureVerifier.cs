@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using StripeWebhooks.Configuration;
 
 namespace StripeWebhooks.Signatures;
 
@@ -14,7 +13,7 @@ namespace StripeWebhooks.Signatures;
 /// timestamp, so an unsigned request never learns about the clock. Timestamps too far in the future are
 /// refused as well as old ones, as Stripe.net does (stripe-node refuses only old ones).
 /// </remarks>
-public sealed class StripeSignatureVerifier
+internal sealed class StripeSignatureVerifier
 {
     private readonly byte[][] _secrets;
     private readonly long _toleranceSeconds;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StripeWebhooks.Configuration;
+using StripeWebhooks.Processing;
 using StripeWebhooks.Scheduling;
+using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 
 namespace StripeWebhooks.Tests.Configuration;

@@ -145,4 +145,17 @@ public class FunctionAppOutputTests
         Assert.True(File.Exists(FunctionAppOutput.PathOf($"{FunctionAppOutput.AssemblyName}.dll")));
         Assert.Equal(File.ReadAllText(RepositoryRoot.PathOf("host.json")), File.ReadAllText(FunctionAppOutput.PathOf("host.json")));
     }
+
+    [Fact]
+    public void The_app_ships_no_development_code()
+    {
+        // The private Postgres and the sample events live in StripeWebhooks.Development, which only the CLI, the tests
+        // and the bench reference.
+        const string development = "StripeWebhooks.Development";
+        Assert.False(File.Exists(Path.Combine(FunctionAppOutput.Directory, development + ".dll")), $"{development}.dll ships with the function app");
+        Assert.DoesNotContain(typeof(WebhookFunction.StripeWebhookFunctionApp).Assembly.GetReferencedAssemblies(), a => a.Name == development);
+        var shared = typeof(ServiceCollectionExtensions).Assembly;
+        Assert.DoesNotContain(shared.GetReferencedAssemblies(), a => a.Name == development);
+        Assert.DoesNotContain(shared.GetManifestResourceNames(), r => r.StartsWith("Samples.", StringComparison.Ordinal));
+    }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 using StripeWebhooks.Persistence;
 using StripeWebhooks.Processing;

@@ -13,7 +13,7 @@ namespace StripeWebhooks.Tests.Reconciliation;
 /// A fresh database, the local Events API, and the pipeline pointed at it, with a <see cref="RecordingHandler"/> on the
 /// billing types so every applied event leaves one countable side effect.
 /// </summary>
-public sealed class ReconcileHarness : IAsyncDisposable
+internal sealed class ReconcileHarness : IAsyncDisposable
 {
     private ReconcileHarness(StripeEventsApiServer api, string connectionString, ServiceProvider services, RecordingHandler recorder)
     {

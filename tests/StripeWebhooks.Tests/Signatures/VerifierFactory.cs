@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Signatures;
 using StripeWebhooks.Tests.Support;
 

@@ -1,7 +1,7 @@
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks.Signatures;
 
 /// <summary>Stripe signature settings, bound from the <c>Stripe</c> section.</summary>
-public sealed class StripeOptions
+internal sealed class StripeOptions
 {
     public const string SectionName = "Stripe";
 

@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StripeWebhooks.Development;
 
-namespace StripeWebhooks;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The application's own handlers, registered in one place. Every host calls this through
 /// <see cref="ServiceCollectionExtensions.AddStripeWebhooks"/>: the function app, <c>webhooks serve</c>, <c>replay</c>
 /// and every other command, so a replayed event runs the handlers a delivery runs.
 /// </summary>
-public static class ApplicationHandlers
+internal static class ApplicationHandlers
 {
     /// <summary>Registers the application's event handlers and outbox consumers; add yours here.</summary>
     /// <remarks>

@@ -1,10 +1,10 @@
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks.Processing;
 
 /// <summary>
 /// <c>Stripe__Livemode</c>, bound from the <c>Stripe</c> section on its own: every path that applies events reads it,
 /// <c>webhooks replay</c> included, which has no signing secret to validate.
 /// </summary>
-public sealed class LivemodeOptions
+internal sealed class LivemodeOptions
 {
     /// <summary>What a value other than true, false or nothing is told.</summary>
     public const string InvalidMessage = "Stripe__Livemode must be true (live events only), false (test events only) or unset (both).";

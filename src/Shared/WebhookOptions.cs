@@ -1,7 +1,7 @@
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks;
 
 /// <summary>Pipeline settings, bound from the <c>Webhooks</c> section.</summary>
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     public const string SectionName = "Webhooks";
 

@@ -2,13 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StripeWebhooks.Outbox;
 
-namespace StripeWebhooks.Development;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The welcome e-mail example: <see cref="WelcomeEmailRequest"/> writes a <c>welcome_email.requested</c> outbox message
 /// in the claim's transaction, and <see cref="WelcomeEmailHandler"/> "sends" it into a mailbox directory after the commit.
 /// </summary>
-public static class WelcomeEmail
+internal static class WelcomeEmail
 {
     /// <summary>The setting naming the development mailbox (<c>Outbox__DevelopmentMailbox</c>); unset, the example is off.</summary>
     public const string MailboxSetting = "Outbox:DevelopmentMailbox";

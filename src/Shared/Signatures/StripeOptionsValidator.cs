@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
+using StripeWebhooks.Configuration;
 
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks.Signatures;
 
 /// <summary>Refuses to start without a usable signing secret or with a nonsensical tolerance.</summary>
-public sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
+internal sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
 {
     public ValidateOptionsResult Validate(string? name, StripeOptions options)
     {
-        var errors = new List<string>();
+        var errors = new OptionErrors();
         if (options.WebhookSecrets.Count == 0)
         {
             errors.Add("Stripe__WebhookSecrets__0 is required: set it to the endpoint's signing secret (whsec_...).");
@@ -26,11 +27,7 @@ public sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
             }
         }
 
-        if (options.SignatureToleranceSeconds is < 1 or > 86_400)
-        {
-            errors.Add($"Stripe__SignatureToleranceSeconds must be between 1 and 86400; got {options.SignatureToleranceSeconds}.");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        errors.Between("Stripe__SignatureToleranceSeconds", options.SignatureToleranceSeconds, 1, 86_400);
+        return errors.Result;
     }
 }

@@ -2,14 +2,14 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StripeWebhooks.Outbox;
 
-namespace StripeWebhooks.Development;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The consumer half of the welcome e-mail example (docs/handlers.md): "sends" each <c>welcome_email.requested</c> by
 /// writing it to a mailbox directory (<c>Outbox__DevelopmentMailbox</c>), one file per message id. A real one calls an
 /// e-mail API with <see cref="OutboxMessage.Id"/> as its idempotency key.
 /// </summary>
-public sealed partial class WelcomeEmailHandler(string mailbox, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
+internal sealed partial class WelcomeEmailHandler(string mailbox, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
 {
     public string Name => "welcome-email";
 

@@ -1,4 +1,4 @@
-namespace StripeWebhooks.Configuration;
+namespace StripeWebhooks.Persistence;
 
 /// <summary>
 /// How the app signs in to PostgreSQL (configuration section <c>Postgres</c>, so
@@ -7,10 +7,10 @@ namespace StripeWebhooks.Configuration;
 /// <remarks>
 /// On Azure the connection string carries no password: the function app's managed identity gets a
 /// Microsoft Entra access token and presents it as the password (see
-/// <see cref="Persistence.EntraTokenAuthentication"/>). Locally the defaults leave a plain
+/// <see cref="EntraTokenAuthentication"/>). Locally the defaults leave a plain
 /// password connection string untouched.
 /// </remarks>
-public sealed class PostgresOptions
+internal sealed class PostgresOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Postgres";

@@ -6,13 +6,13 @@ using StripeWebhooks.Events;
 using StripeWebhooks.Outbox;
 using StripeWebhooks.Processing;
 
-namespace StripeWebhooks.Development;
+namespace StripeWebhooks.Application;
 
 /// <summary>
 /// The producer half of the welcome e-mail example: a completed checkout that names its user writes one
 /// <c>welcome_email.requested</c> message in the claim's transaction, so it commits with the claim or not at all.
 /// </summary>
-public sealed class WelcomeEmailRequest(IOptions<BillingOptions> billing) : IStripeEventHandler
+internal sealed class WelcomeEmailRequest(IOptions<BillingOptions> billing) : IStripeEventHandler
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["checkout.session.completed"];
 
