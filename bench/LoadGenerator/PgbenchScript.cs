@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using StripeWebhooks.Billing;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Persistence;
 
 namespace StripeWebhooks.Bench;

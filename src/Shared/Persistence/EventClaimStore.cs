@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 using static StripeWebhooks.Persistence.SqlCommands;
 
@@ -65,9 +64,9 @@ internal sealed class EventClaimStore(IOptions<WebhookOptions> options)
     private readonly WebhookOptions _options = options.Value;
     private readonly string _lockTimeoutMs = (options.Value.LockTimeoutSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    // One request in this many purges: with nothing expired the purge costs about as much Postgres time as
-    // the claim itself, and claims expire about as fast as they arrive, so a batch of 100 every 8 requests
-    // keeps up with 12 times the traffic of a month ago. After a full batch the next request purges too.
+    // One request in this many purges: with nothing expired the purge costs about as much Postgres time as the claim
+    // itself, and a batch of 100 every 8 requests keeps up with many times the traffic that expires (bench/README.md,
+    // "Figures from code comments"). After a full batch the next request purges too.
     internal const int PurgeEveryRequests = 8;
 
     // processed_at of the newest claim this process's opportunistic purge deleted (UTC ticks).

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StripeWebhooks.Configuration;
 using StripeWebhooks.Events;
 
 namespace StripeWebhooks.Processing;
