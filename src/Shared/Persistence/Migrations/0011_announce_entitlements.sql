@@ -1,7 +1,5 @@
 -- entitlement.changed in one call (#22): the producer sends one statement per event, which calls this only when the
--- event's writes changed an entitlement. The lock and announcement statements then run planned
--- once per connection with index scans whatever the statistics (bench/README.md, "Index plans"): the function's SET
--- clause applies its settings to its own statements and Postgres restores them when it returns.
+-- event's writes changed an entitlement. No planner setting of its own: bench/README.md, "Index plans".
 
 -- The users an event may touch: the user it names, the users of its subscription and of its customer's subscriptions
 -- (by metadata or through stripe_customers), and whoever was last announced with one of those subscriptions (a
@@ -39,9 +37,7 @@ $$;
 CREATE FUNCTION stripe_announce_entitlements(p_event_id TEXT, p_user_id TEXT, p_customer_id TEXT,
     p_subscription_id TEXT, p_event_created BIGINT)
 RETURNS INTEGER
-LANGUAGE plpgsql
-SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET jit = off
-AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
     v_default_tier TEXT;
     v_messages INTEGER;
@@ -95,5 +91,5 @@ BEGIN
 END
 $$;
 
--- Its statements now run under the caller's settings (jit off above): no setting of its own to apply on every call.
+-- Its statements run under the caller's settings again: no setting to apply on every call (migration 0010's reason is gone).
 ALTER FUNCTION stripe_entitlement_of(TEXT) RESET jit;
