@@ -10,6 +10,7 @@ using StripeWebhooks.Tests.Outbox;
 using StripeWebhooks.Tests.Support;
 using StripeWebhooks.WebhookFunction;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
+using static StripeWebhooks.Tests.Support.DatabaseValues;
 
 namespace StripeWebhooks.Tests;
 
@@ -19,13 +20,6 @@ namespace StripeWebhooks.Tests;
 /// </summary>
 public class ApplicationHandlersTests
 {
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);

@@ -1,7 +1,7 @@
-using Npgsql;
 using StripeWebhooks.Tests.Billing;
 using StripeWebhooks.Tests.Reconciliation;
 using StripeWebhooks.Tests.Support;
+using static StripeWebhooks.Tests.Support.DatabaseValues;
 
 namespace StripeWebhooks.Tests.Cli;
 
@@ -21,13 +21,6 @@ public sealed class ReconcileCommandTests
         environment["ConnectionStrings__Webhooks"] = connectionString;
         environment["Billing__Prices__" + TestPrices.Pro] = "pro";
         return (api, connectionString, environment);
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]

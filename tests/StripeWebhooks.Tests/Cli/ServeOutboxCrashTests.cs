@@ -6,6 +6,7 @@ using StripeWebhooks.Tests.Outbox;
 using StripeWebhooks.Tests.Support;
 using Xunit.Abstractions;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
+using static StripeWebhooks.Tests.Support.DatabaseValues;
 
 namespace StripeWebhooks.Tests.Cli;
 
@@ -35,18 +36,18 @@ public class ServeOutboxCrashTests(ITestOutputHelper output)
         }
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var undispatched = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE dispatched_at IS NULL");
+        var undispatched = await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE dispatched_at IS NULL");
         var (_, stats) = await ServeProcess.RunAsync(["stats"], new Dictionary<string, string?> { ["ConnectionStrings__Webhooks"] = connectionString });
         serve.Kill();
         await serve.DisposeAsync();
 
         await azurite.StartAsync();
         await using var restarted = await ServeProcess.StartAsync(environment, port);
-        await OutboxServer.EventuallyAsync(async () => await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE consumed_at IS NULL") == 0,
+        await OutboxServer.EventuallyAsync(async () => await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE consumed_at IS NULL") == 0,
             "every message is consumed after the restart");
 
-        var messages = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox");
-        var receipts = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox_receipts WHERE handler = 'welcome-email'");
+        var messages = await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox");
+        var receipts = await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox_receipts WHERE handler = 'welcome-email'");
         var mails = Directory.GetFiles(mailbox, "*.eml").Length;
         output.WriteLine($"outbox crash: messages={messages} undispatched_at_kill={undispatched} receipts={receipts} welcome_emails={mails}");
         output.WriteLine(stats);
@@ -57,11 +58,5 @@ public class ServeOutboxCrashTests(ITestOutputHelper output)
         Assert.Contains($"outbox undispatched:   {Users}", stats, StringComparison.Ordinal);
         Assert.Equal(Users, receipts);
         Assert.Equal(Users, mails);
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -6,6 +6,7 @@ using StripeWebhooks.Tests.Outbox;
 using StripeWebhooks.Tests.Support;
 using Xunit.Abstractions;
 using static StripeWebhooks.Tests.Billing.BillingEvents;
+using static StripeWebhooks.Tests.Support.DatabaseValues;
 
 namespace StripeWebhooks.Tests.Cli;
 
@@ -81,20 +82,20 @@ public class ServeScaleOutCrashTests(ITestOutputHelper output)
             await Task.WhenAll(senders);
 
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
-            await OutboxServer.EventuallyAsync(async () => await ScalarAsync(dataSource,
+            await OutboxServer.EventuallyAsync(async () => await CountAsync(dataSource,
                 "SELECT count(*) FROM stripe_outbox WHERE consumed_at IS NULL OR dispatched_at IS NULL") == 0,
                 "every outbox message is dispatched and consumed");
 
-            var claims = await ScalarAsync(dataSource, "SELECT count(*) FROM processed_stripe_events");
-            var messages = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox");
-            var receipts = await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox_receipts WHERE handler = 'welcome-email'");
+            var claims = await CountAsync(dataSource, "SELECT count(*) FROM processed_stripe_events");
+            var messages = await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox");
+            var receipts = await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox_receipts WHERE handler = 'welcome-email'");
             var mails = Directory.GetFiles(mailbox, "*.eml").Length;
             output.WriteLine($"scale-out crash: instances={Instances} deliveries={deliveries.Length} failed_attempts={failedAttempts} claims={claims} messages={messages} welcome_receipts={receipts} welcome_emails={mails}");
 
             Assert.Equal(Users * 4L, claims);
-            Assert.Equal(Users, await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE type = 'welcome_email.requested'"));
+            Assert.Equal(Users, await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE type = 'welcome_email.requested'"));
             Assert.True(messages >= 2 * Users, $"a welcome message and at least one entitlement.changed per user; got {messages}");
-            Assert.Equal(0L, await ScalarAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE poisoned_at IS NOT NULL"));
+            Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM stripe_outbox WHERE poisoned_at IS NOT NULL"));
             // The welcome handler applied each of its messages once: one receipt and one e-mail per user.
             Assert.Equal(Users, receipts);
             Assert.Equal(Users, mails);
@@ -108,11 +109,5 @@ public class ServeScaleOutCrashTests(ITestOutputHelper output)
 
             Directory.Delete(mailbox, recursive: true);
         }
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

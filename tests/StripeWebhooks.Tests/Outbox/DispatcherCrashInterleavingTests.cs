@@ -7,6 +7,7 @@ using StripeWebhooks.Observability;
 using StripeWebhooks.Operations;
 using StripeWebhooks.Outbox;
 using StripeWebhooks.Tests.Support;
+using static StripeWebhooks.Tests.Support.DatabaseValues;
 
 namespace StripeWebhooks.Tests.Outbox;
 
@@ -159,8 +160,8 @@ public sealed class DispatcherCrashInterleavingTests : IAsyncLifetime
             Assert.True(reader.GetBoolean(1), "consumed: a dispatched message whose copies are all gone must not stay unconsumed");
         }
 
-        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM outbox_applied"));
-        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM stripe_outbox_receipts"));
+        Assert.Equal(1L, await CountAsync(_dataSource, "SELECT count(*) FROM outbox_applied"));
+        Assert.Equal(1L, await CountAsync(_dataSource, "SELECT count(*) FROM stripe_outbox_receipts"));
         Assert.Empty((await _queue.PeekMessagesAsync()).Value);
     }
 
@@ -186,7 +187,7 @@ public sealed class DispatcherCrashInterleavingTests : IAsyncLifetime
     // A consumer's mark blocked on a dispatcher's row lock, as pg_stat_activity shows it.
     private async Task WaitUntilWaitingOnLockAsync()
     {
-        await OutboxServer.EventuallyAsync(async () => await ScalarAsync("""
+        await OutboxServer.EventuallyAsync(async () => await CountAsync(_dataSource, """
             SELECT count(*) FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%SET consumed_at%'
             """) > 0, "a consumer waits on the dispatcher's row lock");
@@ -196,12 +197,6 @@ public sealed class DispatcherCrashInterleavingTests : IAsyncLifetime
     {
         await using var command = _dataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StripeWebhooks.Processing;
 using StripeWebhooks.Tests.Support;
+using static StripeWebhooks.Tests.Support.DatabaseValues;
 
 namespace StripeWebhooks.Tests.Processing;
 
@@ -11,12 +12,6 @@ namespace StripeWebhooks.Tests.Processing;
 /// </summary>
 public class UnhandledTypeTests
 {
-    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     /// <summary>Another session claims <paramref name="eventId"/> and keeps its transaction open.</summary>
     private static async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> HoldClaimAsync(NpgsqlDataSource dataSource, string eventId)
     {
