@@ -1,8 +1,10 @@
 using Npgsql;
 using StripeWebhooks.Development;
 using StripeWebhooks.Http;
+using StripeWebhooks.Tests.Billing;
 using StripeWebhooks.Tests.Support;
 using StripeWebhooks.WebhookFunction;
+using static StripeWebhooks.Tests.Support.DatabaseValues;
 
 namespace StripeWebhooks.Tests.Functions;
 
@@ -75,5 +77,31 @@ public class StripeWebhookFunctionTests
 
         Assert.Equal(200, response.Status);
         Assert.Equal(1, await ClaimsAsync(connectionString, eventId));
+    }
+
+    [Fact]
+    public async Task Through_Program_cs_a_subscription_change_writes_its_entitlement_changed_message_and_a_repeat_of_the_same_state_none()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        using var app = ProgramHost.Build(FunctionSettings.For(connectionString));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var events = new[]
+        {
+            BillingEvents.Subscription("customer.subscription.created", "evt_fn_ent_1", now - 30, subscriptionId: "sub_fn_ent", userId: "user_fn_ent"),
+            BillingEvents.Subscription("customer.subscription.updated", "evt_fn_ent_2", now - 20, subscriptionId: "sub_fn_ent", userId: "user_fn_ent", status: "past_due"),
+            // The same state again: the writers change nothing, so the producer writes nothing.
+            BillingEvents.Subscription("customer.subscription.updated", "evt_fn_ent_3", now - 10, subscriptionId: "sub_fn_ent", userId: "user_fn_ent", status: "past_due"),
+        };
+
+        foreach (var body in events.Select(SampleEvents.ToBytes))
+        {
+            Assert.Equal(200, (await DeliverAsync(app, body, Sign(body))).Status);
+        }
+
+        Assert.Equal(1, await CountAsync(connectionString,
+            "SELECT count(*) FROM stripe_outbox WHERE id = 'evt_fn_ent_1:entitlement.changed:user_fn_ent' AND payload->>'sequence' = '1'"));
+        Assert.Equal(1, await CountAsync(connectionString,
+            "SELECT count(*) FROM stripe_outbox WHERE id = 'evt_fn_ent_2:entitlement.changed:user_fn_ent' AND payload->'current'->>'status' = 'past_due'"));
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM stripe_outbox WHERE event_id = 'evt_fn_ent_3'"));
     }
 }
