@@ -17,8 +17,9 @@ namespace StripeWebhooks.Processing;
 /// <item>The writers' statements run whether or not the claim succeeded and change nothing unless it did (each is guarded
 /// by <see cref="EventClaimStore.ClaimedByThisTransaction"/>): a duplicate commits only the purge.</item>
 /// <item>A statement that fails makes Postgres skip the rest of the batch, COMMIT included.
-/// <c>PostgresException.BatchCommand</c> (Npgsql sets it) names it: after the claim's savepoint, the handlers failed and the
-/// transaction is left open for the processor to settle from the savepoint; before it, the claim failed.</item>
+/// <c>PostgresException.BatchCommand</c> (Npgsql sets it) names it: after the claim's savepoint, and this delivery inserted
+/// the claim, the handlers failed and the transaction is left open for the processor to settle from the savepoint. Otherwise
+/// it is not this delivery's handler failure (a duplicate must never settle the claim another delivery committed).</item>
 /// <item>A writer that refuses the event before anything is sent (say, an unknown price) leaves its statements and the
 /// COMMIT out: the claim goes alone, the refusal is settled like a failed statement, a duplicate's purge rolled back.</item>
 /// <item>After-commit work is handed back only when the COMMIT ran.</item>
@@ -59,7 +60,8 @@ internal static class WriterRoundTrip
         {
             claim = await claims.ExecuteAsync(batch, claimStatements, cancellationToken);
         }
-        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested && ex.BatchCommand is { } failed
+        catch (PostgresException ex) when (!cancellationToken.IsCancellationRequested && claimStatements.Claim.RecordsAffected == 1
+                                           && ex.BatchCommand is { } failed
                                            && batch.BatchCommands.IndexOf(failed) > batch.BatchCommands.IndexOf(claimStatements.Savepoint!))
         {
             return HandlerRun.HandlerFailed(ex);

@@ -108,6 +108,47 @@ public class WriterHandlerTests
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM processed_stripe_events WHERE event_id = 'evt_writer_held'"));
     }
 
+    [Fact]
+    public async Task A_writer_statement_failing_on_a_duplicate_never_settles_the_first_deliverys_claim()
+    {
+        await using var server = await WebhookTestServer.StartWithHandlersAsync(settings: null, new FailsOnDuplicateWriter());
+        var body = SampleEvents.ToBytes(SampleEvents.Build(EventType, "evt_writer_dup_fails"));
+
+        using var first = await server.PostSignedAsync(body);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        // The redelivery's claim inserts nothing; then its writer's statement fails, after the savepoint. That is not a
+        // failure of this delivery's handlers: the committed claim of the first must stay.
+        using var again = await server.PostSignedAsync(body);
+
+        Assert.NotEqual(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(1L, await server.ScalarAsync<long>(
+            "SELECT count(*) FROM processed_stripe_events WHERE event_id = 'evt_writer_dup_fails' AND outcome = 'processed'"));
+        Assert.Equal(0L, await server.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+    }
+
+    /// <summary>A writer whose statement fails only when this transaction did not claim the event (a redelivery).</summary>
+    private sealed class FailsOnDuplicateWriter : IStripeEventHandler, IStripeEventWriter
+    {
+        public IReadOnlyCollection<string> EventTypes { get; } = [EventType];
+
+        public Task HandleAsync(StripeEvent stripeEvent, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the processor sends a writer's statements itself");
+
+        public Action? AddCommands(StripeEvent stripeEvent, NpgsqlBatch batch)
+        {
+            // The division runs (and fails) only in the ELSE branch; a subquery, so the planner cannot fold it early.
+            var command = new NpgsqlBatchCommand($"""
+                SELECT CASE WHEN {EventClaimStore.ClaimedByThisTransaction("$1")} THEN 0
+                            ELSE (SELECT 1 / (count(*)::int - count(*)::int) FROM processed_stripe_events) END
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stripeEvent.Id });
+            batch.BatchCommands.Add(command);
+            return null;
+        }
+    }
+
     /// <summary>Adds one insert; on the first attempts of an event the insert breaks a NOT NULL constraint in Postgres.</summary>
     private sealed class TestWriter(int failFirstAttempts) : IStripeEventHandler, IStripeEventWriter
     {
