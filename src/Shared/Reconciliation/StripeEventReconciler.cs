@@ -206,8 +206,12 @@ internal sealed partial class StripeEventReconciler(
                     run.Failed++;
                     metrics.Reconciled("failed", 1);
                     break;
+                case ProcessingOutcome.IgnoredLivemode:
+                    // Of the mode Stripe__Livemode ignores (the processor logged it): never applied, never retried.
+                    break;
                 default:
-                    throw new NpgsqlException($"Postgres was unavailable while applying {stripeEvent.Id}");
+                    // DatabaseUnavailable (the processor logged why): the run stops and the cursor stays.
+                    throw new NpgsqlException($"could not apply {stripeEvent.Id}");
             }
 
             if ((i + 1) % pageSize == 0)

@@ -29,4 +29,22 @@ public sealed class ReconcileFailureTests
         Assert.Equal(1, await harness.CountAsync("SELECT count(*) FROM stripe_event_failures WHERE event_id = 'evt_fails_once' AND resolved_at IS NOT NULL"));
         Assert.Equal(1, (await harness.SideEffectsAsync())["evt_fails_once"]);
     }
+
+    [Fact]
+    public async Task An_event_of_the_mode_Stripe_Livemode_ignores_is_skipped_and_the_run_succeeds()
+    {
+        await using var harness = await ReconcileHarness.StartAsync(new Dictionary<string, string?> { ["Stripe__Livemode"] = "false" });
+        var created = DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds();
+        var live = BillingEvents.Subscription("customer.subscription.updated", "evt_live_listed", created);
+        live["livemode"] = true;
+        harness.Api.Add([live, BillingEvents.Subscription("customer.subscription.updated", "evt_test_listed", created + 1, subscriptionId: "sub_test0002")]);
+
+        var run = await harness.Reconciler.RunAsync(TimeSpan.FromDays(1), dryRun: false, progress: null, CancellationToken.None);
+
+        Assert.Null(run.Error);
+        Assert.Equal(1, run.Counts.Applied);
+        Assert.Equal(0, run.Counts.Failed);
+        Assert.Equal(0, await harness.CountAsync("SELECT count(*) FROM processed_stripe_events WHERE event_id = 'evt_live_listed'"));
+        Assert.Equal(1, await harness.CountAsync("SELECT count(*) FROM stripe_reconcile_runs WHERE succeeded"));
+    }
 }

@@ -37,4 +37,34 @@ public sealed class ReconcileOptionsValidationTests
 
         app.ValidateAsAtStart();
     }
+
+    [Theory]
+    [InlineData("rk_live_restricted", "false", "Stripe__ApiKey is a live key but Stripe__Livemode=false applies test events only")]
+    [InlineData("sk_test_secret", "true", "Stripe__ApiKey is a test key but Stripe__Livemode=true applies live events only")]
+    public void A_key_of_the_mode_Stripe_Livemode_ignores_stops_start_up(string key, string livemode, string expected)
+    {
+        var settings = FunctionSettings.For("Host=127.0.0.1;Database=unused");
+        settings["Stripe__ApiKey"] = key;
+        settings["Stripe__Livemode"] = livemode;
+        using var app = FunctionApp.Build(settings);
+
+        var error = Assert.Throws<OptionsValidationException>(app.ValidateAsAtStart);
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("rk_live_restricted", "true")]
+    [InlineData("sk_test_secret", "false")]
+    [InlineData("rk_test_restricted", "")]
+    public void A_key_of_the_applied_mode_starts(string key, string livemode)
+    {
+        var settings = FunctionSettings.For("Host=127.0.0.1;Database=unused");
+        settings["Stripe__ApiKey"] = key;
+        settings["Stripe__Livemode"] = livemode;
+        using var app = FunctionApp.Build(settings);
+
+        app.ValidateAsAtStart();
+    }
 }
