@@ -11,6 +11,9 @@ namespace StripeWebhooks.Application;
 /// </summary>
 internal sealed partial class WelcomeEmailHandler(string mailbox, ILogger<WelcomeEmailHandler> logger) : IOutboxMessageHandler
 {
+    // Once, when the handler is made, not per message.
+    private readonly string _mailbox = Directory.CreateDirectory(mailbox).FullName;
+
     public string Name => "welcome-email";
 
     public IReadOnlyCollection<string> MessageTypes { get; } = [WelcomeEmail.MessageType];
@@ -19,8 +22,7 @@ internal sealed partial class WelcomeEmailHandler(string mailbox, ILogger<Welcom
     {
         ArgumentNullException.ThrowIfNull(message);
         var userId = message.Payload.GetProperty("userId").GetString();
-        Directory.CreateDirectory(mailbox);
-        var path = Path.Combine(mailbox, string.Concat(message.Id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')) + ".eml");
+        var path = Path.Combine(_mailbox, string.Concat(message.Id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')) + ".eml");
         try
         {
             // The message id is the idempotency key: the same message never writes a second e-mail.

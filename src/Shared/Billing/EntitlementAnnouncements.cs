@@ -19,9 +19,6 @@ namespace StripeWebhooks.Billing;
 /// </remarks>
 internal static class EntitlementAnnouncements
 {
-    /// <summary>The producer name in outbox ids, and the message type.</summary>
-    public const string MessageType = "entitlement.changed";
-
     // Transaction-local, so it ends with the transaction, or with the savepoint a failed handler rolls back to.
     private const string ChangedBy = "stripe_webhooks.entitlement_changed_by";
 

@@ -39,12 +39,12 @@ internal sealed partial class StripeWebhookEndpoint(
         var started = Stopwatch.GetTimestamp();
         // Current for the rest of the delivery, so Npgsql's command spans are its children.
         using var activity = WebhookTracing.StartDelivery();
-        RequestBody? body = null;
+        // Outside the catch below: a client's broken or cut-off body is the host's to answer (400), not a failure of ours.
+        // Disposed when the method returns, after the catch: the ledger keeps the payload, which lives in this buffer.
+        using var body = await RequestBody.ReadAsync(request, _maxBodyBytes, cancellationToken);
         StripeEvent? stripeEvent = null;
         try
         {
-            // Disposed in finally, after the catch: the ledger keeps the payload, which lives in this buffer.
-            body = await RequestBody.ReadAsync(request, _maxBodyBytes, cancellationToken);
             if (body.TooLarge)
             {
                 return Reject(activity, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Body is larger than {_maxBodyBytes} bytes.");
@@ -77,10 +77,6 @@ internal sealed partial class StripeWebhookEndpoint(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             return await AnswerUnexpectedAsync(activity, stripeEvent, ex, cancellationToken);
-        }
-        finally
-        {
-            body?.Dispose();
         }
     }
 

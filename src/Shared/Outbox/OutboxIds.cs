@@ -6,9 +6,6 @@ namespace StripeWebhooks.Outbox;
 /// </summary>
 internal static class OutboxIds
 {
-    /// <summary>The id, e.g. <c>evt_1:entitlement.changed:user_42</c>.</summary>
+    /// <summary>The id, e.g. <c>evt_1:entitlement.changed:user_42</c> (migration 0011 writes the same form in SQL).</summary>
     public static string For(string eventId, string producer, string key) => $"{eventId}:{producer}:{key}";
-
-    /// <summary>The same id as a SQL expression over three SQL expressions.</summary>
-    public static string Sql(string eventId, string producer, string key) => $"({eventId} || ':' || {producer} || ':' || {key})";
 }

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 namespace StripeWebhooks.Outbox;
 
 /// <summary>Wakes the dispatcher when a commit wrote outbox messages; many wake-ups before it runs count as one.</summary>
-/// <remarks>Public only because the built-in handlers take it in their constructors; applications never need it.</remarks>
 internal sealed class OutboxSignal
 {
     private readonly Channel<bool> _pending = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)

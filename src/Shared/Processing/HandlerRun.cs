@@ -9,7 +9,7 @@ internal readonly record struct HandlerRun(HandlerRun.Ending End, Action? AfterC
         /// <summary>Claimed, handled, and the COMMIT ran: now, and only now, its after-commit work may run.</summary>
         Committed,
 
-        /// <summary>Claimed by an earlier delivery: committed (the purge on the way), no handler ran.</summary>
+        /// <summary>Claimed by an earlier delivery: no handler ran; the batch's purge committed, or rolled back when a writer refused the event.</summary>
         Duplicate,
 
         /// <summary>Claimed, then a handler failed: the transaction is open, the savepoint after the claim still there.</summary>

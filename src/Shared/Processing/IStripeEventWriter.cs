@@ -13,8 +13,8 @@ namespace StripeWebhooks.Processing;
 /// <remarks>
 /// The rules of the claim's batch are <see cref="WriterRoundTrip"/>'s: above all, each statement runs whether or not the
 /// claim succeeded, so it must change nothing unless this transaction claimed the event
-/// (<see cref="EventClaimStore.ClaimedByThisTransaction"/>). A writer that changes a setting for its own statements
-/// (<see cref="IndexPlans"/>) restores it after them itself.
+/// (<see cref="EventClaimStore.ClaimedByThisTransaction"/>). A setting its statements change is transaction-local and
+/// must not change how later statements run (the entitlement writers' mark, <c>EntitlementAnnouncements.MarkChanged</c>).
 /// </remarks>
 internal interface IStripeEventWriter
 {
