@@ -19,6 +19,29 @@ public class HostileInputTests(ITestOutputHelper output)
     private const int Concurrency = 8;
 
     [Fact]
+    public async Task A_body_the_client_breaks_is_answered_400_by_the_host_not_500()
+    {
+        await using var server = await WebhookTestServer.StartAsync();
+        var address = server.Client.BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        // A chunked body whose second chunk size is not hex: Kestrel's read of the body fails mid-way.
+        var request = $"POST /{WebhookRoutes.Prefix}/{WebhookRoutes.StripeWebhook} HTTP/1.1\r\nHost: {address.Host}\r\n" +
+                      "Content-Type: application/json\r\nStripe-Signature: t=1,v1=00\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                      "5\r\n{\"id\"\r\nzz\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", statusLine, StringComparison.Ordinal);
+        Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM stripe_event_failures"));
+        using var health = await server.Client.GetAsync($"/{WebhookRoutes.Prefix}/{WebhookRoutes.Health}");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
     public async Task Ten_thousand_hostile_requests_get_no_5xx_write_nothing_and_the_server_keeps_answering()
     {
         await using var server = await WebhookTestServer.StartAsync();
