@@ -37,7 +37,7 @@ internal static class ErrorReport
         PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } missing =>
             ([$"error: {missing.MessageText}: this database was never migrated (run `webhooks migrate`)"], ExitCodes.Failed),
         PostgresException postgres => ([$"error: Postgres: {postgres.MessageText} ({postgres.SqlState})"], ExitCodes.Failed),
-        NpgsqlException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound } } =>
+        NpgsqlException npgsql when IsHostNotFound(npgsql) =>
             (["error: cannot reach Postgres: the Host of ConnectionStrings__Webhooks is not a host name this machine can resolve"], ExitCodes.Failed),
         NpgsqlException npgsql => ([$"error: cannot reach Postgres: {Innermost(npgsql)}"], ExitCodes.Failed),
         // MigrationRunner refuses an edited or unknown migration with an InvalidOperationException naming it.
@@ -45,6 +45,10 @@ internal static class ErrorReport
             ([$"error: {migration.Message}"], ExitCodes.Usage),
         _ => ([$"error: unexpected {exception.GetType().Name}: {FirstLine(exception.Message)} (a bug: --verbose shows the stack trace)"], ExitCodes.Unexpected),
     };
+
+    /// <summary>The name in a connection or URL did not resolve (the socket error under Npgsql's or HttpClient's exception).</summary>
+    public static bool IsHostNotFound(Exception exception) =>
+        exception.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound };
 
     private static string Innermost(Exception exception)
     {

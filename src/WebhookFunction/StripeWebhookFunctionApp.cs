@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using StripeWebhooks.Observability;
-using StripeWebhooks.Reconciliation;
 
 namespace StripeWebhooks.WebhookFunction;
 
@@ -29,7 +28,6 @@ public static class StripeWebhookFunctionApp
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddStripeWebhooks(builder.Configuration);
-        builder.Services.AddHostedService<ReconcileStartupNotice>();
         if (!string.IsNullOrEmpty(builder.Configuration[ApplicationInsightsConnectionString]))
         {
             AddApplicationInsightsTelemetry(builder);

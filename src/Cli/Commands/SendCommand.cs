@@ -109,7 +109,7 @@ internal static class SendCommand
             {
                 response = await http.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound })
+            catch (HttpRequestException ex) when (ErrorReport.IsHostNotFound(ex))
             {
                 throw new CliException($"{new Uri(url).Host} (in {url}) is not a host name this machine can resolve; check --url", ExitCodes.Failed, ex);
             }

@@ -87,7 +87,6 @@ internal static class ServeCommand
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddStripeWebhooks(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPurgeService>();
-        builder.Services.AddHostedService<ReconcileStartupNotice>();
         builder.Services.AddHostedService<ScheduledReconcileService>();
         builder.Services.AddOtlpExportWhenConfigured(builder.Configuration);
         // Outbox messages: from the queue when AzureWebJobsStorage names one (as ProcessOutboxMessage does on Azure),

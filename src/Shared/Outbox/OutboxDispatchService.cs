@@ -62,17 +62,8 @@ internal sealed partial class OutboxDispatchService(
             {
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 var cause = ex is NpgsqlException ? $"the database: {ex.Message.ReplaceLineEndings(" ")}" : OutboxQueueWarnings.Cause(ex);
-                if (_warnings.ShouldLog(cause, out var suppressed))
-                {
-                    if (suppressed == 0)
-                    {
-                        LogDispatchFailed(logger, cause, backoff.TotalSeconds);
-                    }
-                    else
-                    {
-                        LogDispatchStillFailing(logger, cause, suppressed, backoff.TotalSeconds);
-                    }
-                }
+                _warnings.Report(cause, () => LogDispatchFailed(logger, cause, backoff.TotalSeconds),
+                    suppressed => LogDispatchStillFailing(logger, cause, suppressed, backoff.TotalSeconds));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

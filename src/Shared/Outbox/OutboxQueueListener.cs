@@ -55,17 +55,8 @@ internal sealed partial class OutboxQueueListener(
 
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Min(backoff.TotalSeconds * 2, 30));
                 var cause = OutboxQueueWarnings.Cause(ex);
-                if (_warnings.ShouldLog(cause, out var suppressed))
-                {
-                    if (suppressed == 0)
-                    {
-                        LogQueueUnavailable(logger, options.Value.QueueName, cause, backoff.TotalSeconds);
-                    }
-                    else
-                    {
-                        LogQueueStillUnavailable(logger, options.Value.QueueName, cause, suppressed, backoff.TotalSeconds);
-                    }
-                }
+                _warnings.Report(cause, () => LogQueueUnavailable(logger, options.Value.QueueName, cause, backoff.TotalSeconds),
+                    suppressed => LogQueueStillUnavailable(logger, options.Value.QueueName, cause, suppressed, backoff.TotalSeconds));
 
                 try
                 {

@@ -39,6 +39,27 @@ internal sealed class OutboxQueueWarnings(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Logs this failure through <paramref name="first"/>, or through <paramref name="again"/> with the failures of the same
+    /// cause not logged since, when <see cref="ShouldLog"/> says to.
+    /// </summary>
+    public void Report(string cause, Action first, Action<int> again)
+    {
+        if (!ShouldLog(cause, out var suppressed))
+        {
+            return;
+        }
+
+        if (suppressed == 0)
+        {
+            first();
+        }
+        else
+        {
+            again(suppressed);
+        }
+    }
+
     /// <summary>The queue answered again.</summary>
     public void Recovered()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace StripeWebhooks.Reconciliation;
@@ -8,7 +9,7 @@ namespace StripeWebhooks.Reconciliation;
 /// <summary>Registers reconciliation from Stripe's Events API; <c>AddStripeWebhooks</c> calls it.</summary>
 internal static class ReconcileServiceCollectionExtensions
 {
-    /// <summary>Options (validated at start-up, naming the key), the run store, the reconciler and its metrics.</summary>
+    /// <summary>Options (validated at start-up, naming the key), the run store, the reconciler, its metrics and its start-up line.</summary>
     public static IServiceCollection AddStripeReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StripeApiOptions>().Bind(configuration.GetSection(StripeApiOptions.SectionName)).ValidateOnStart();
@@ -21,6 +22,8 @@ internal static class ReconcileServiceCollectionExtensions
         services.TryAddSingleton<ReconcileRunStore>();
         services.TryAddSingleton<ReconcileMetrics>();
         services.TryAddSingleton<StripeEventReconciler>();
+        // Runs only where a host starts hosted services (serve, the function app); the other commands build no host.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReconcileStartupNotice>());
         return services;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace StripeWebhooks.Reconciliation;
 
-/// <summary>Says once, at start-up, whether reconciliation runs: both hosts register it.</summary>
+/// <summary>Says once, at start-up, whether reconciliation runs (registered with the pipeline, for every host).</summary>
 internal sealed partial class ReconcileStartupNotice(
     IOptions<StripeApiOptions> stripe,
     IOptions<ReconcileOptions> options,
@@ -18,7 +18,7 @@ internal sealed partial class ReconcileStartupNotice(
         }
         else
         {
-            LogOff(logger, StripeEventReconciler.OffMessage);
+            LogOff(logger);
         }
 
         return Task.CompletedTask;
@@ -29,6 +29,6 @@ internal sealed partial class ReconcileStartupNotice(
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation from Stripe's Events API on ReconcileSchedule {Schedule}, overlap {OverlapMinutes} min")]
     private static partial void LogOn(ILogger logger, string schedule, int overlapMinutes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
-    private static partial void LogOff(ILogger logger, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = StripeEventReconciler.OffMessage)]
+    private static partial void LogOff(ILogger logger);
 }

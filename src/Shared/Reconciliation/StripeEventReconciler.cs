@@ -90,12 +90,14 @@ internal sealed partial class StripeEventReconciler(
         try
         {
             var unclaimed = await ListUnclaimedAsync(window, run, cancellationToken);
-            if (!dryRun)
+            if (dryRun)
+            {
+                run.Candidates = [.. unclaimed.Select(e => new ReconcileCandidate(e.Id, e.Type, e.Created))];
+            }
+            else
             {
                 await ApplyAsync(unclaimed, run, cancellationToken);
             }
-
-            run.Candidates = [.. unclaimed.Select(e => new ReconcileCandidate(e.Id, e.Type, e.Created))];
         }
         catch (Exception ex) when (Describe(ex, cancellationToken) is { } message)
         {
@@ -121,7 +123,7 @@ internal sealed partial class StripeEventReconciler(
             LogFinished(logger, run.Counts.Listed, run.Counts.Applied, run.Counts.AlreadyClaimed, run.Counts.Failed);
         }
 
-        return new ReconcileResult(runId, window, run.Counts, error, dryRun ? run.Candidates : []);
+        return new ReconcileResult(window, run.Counts, error, run.Candidates);
     }
 
     /// <summary>Lists every type chunk, page by page, keeping only events inside the window that have no claim.</summary>
