@@ -42,6 +42,37 @@ internal static class OptionChecks
         return option;
     }
 
+    /// <summary>The value must be an age such as <paramref name="examples"/> (<see cref="ParseAge"/>).</summary>
+    public static Option<string?> Age(this Option<string?> option, string examples)
+    {
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string?>() ?? "";
+            if (ParseAge(text) is null)
+            {
+                result.AddError($"{option.Name} '{text}' is not an age like {examples}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>An age in days, hours or minutes (30d, 96h, 90m); null when <paramref name="text"/> is none.</summary>
+    public static TimeSpan? ParseAge(string text)
+    {
+        if (text.Length < 2 || !double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
+        {
+            return null;
+        }
+
+        return char.ToLowerInvariant(text[^1]) switch
+        {
+            'd' => TimeSpan.FromDays(amount),
+            'h' => TimeSpan.FromHours(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            _ => null,
+        };
+    }
+
     /// <summary>The value must be at least <paramref name="minimum"/>.</summary>
     public static Option<int> AtLeast(this Option<int> option, int minimum)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using StripeWebhooks.Persistence;
@@ -15,14 +14,10 @@ internal static class PurgeCommand
         {
             Description = $"Age of the claims to delete, e.g. 30d or 96h (default: Webhooks__RetentionDays; never less than {WebhookOptions.MinimumRetentionDays}d).",
         };
-        olderThan.Validators.Add(result =>
+        olderThan.Age("30d or 96h").Validators.Add(result =>
         {
             var text = result.GetValueOrDefault<string?>() ?? "";
-            if (ParseAge(text) is not { } age)
-            {
-                result.AddError($"--older-than '{text}' is not an age like 30d or 96h.");
-            }
-            else if (age < TimeSpan.FromDays(WebhookOptions.MinimumRetentionDays))
+            if (OptionChecks.ParseAge(text) is { } age && age < TimeSpan.FromDays(WebhookOptions.MinimumRetentionDays))
             {
                 result.AddError($"--older-than {text} is inside Stripe's 3-day retry window: claims younger than {WebhookOptions.MinimumRetentionDays}d are never purged.");
             }
@@ -30,7 +25,7 @@ internal static class PurgeCommand
         var command = new Command("purge", "Delete claims older than the retention period, in batches.") { olderThan };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var age = parseResult.GetValue(olderThan) is { } text ? ParseAge(text) : null;
+            var age = parseResult.GetValue(olderThan) is { } text ? OptionChecks.ParseAge(text) : null;
             await using var services = CliConfiguration.BuildServices();
             var purger = services.GetRequiredService<RetentionPurger>();
             var deleted = await WithProgressAsync(progress => age is { } value
@@ -40,23 +35,6 @@ internal static class PurgeCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Parses <c>30d</c>, <c>96h</c> or <c>90m</c>.</summary>
-    internal static TimeSpan? ParseAge(string text)
-    {
-        if (text.Length < 2 || !double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
-        {
-            return null;
-        }
-
-        return char.ToLowerInvariant(text[^1]) switch
-        {
-            'd' => TimeSpan.FromDays(amount),
-            'h' => TimeSpan.FromHours(amount),
-            'm' => TimeSpan.FromMinutes(amount),
-            _ => null,
-        };
     }
 
     /// <summary>

@@ -15,14 +15,7 @@ internal static class ReconcileCommand
         {
             Description = "Start this far back instead of where the last successful run ended, e.g. 3d or 12h (never past the claims' retention minus a day, nor Stripe's 30 days).",
         };
-        since.Validators.Add(result =>
-        {
-            var text = result.GetValueOrDefault<string?>() ?? "";
-            if (PurgeCommand.ParseAge(text) is null)
-            {
-                result.AddError($"--since '{text}' is not an age like 3d or 12h.");
-            }
-        });
+        since.Age("3d or 12h");
         var dryRun = new Option<bool>("--dry-run") { Description = "List the events that would be applied (id, type, created) and change nothing." };
         var command = new Command("reconcile", "Apply the events Stripe never delivered, listed from its Events API (Stripe__ApiKey), exactly once with live deliveries.")
         {
@@ -31,7 +24,7 @@ internal static class ReconcileCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var back = parseResult.GetValue(since) is { } text ? PurgeCommand.ParseAge(text) : null;
+            var back = parseResult.GetValue(since) is { } text ? OptionChecks.ParseAge(text) : null;
             await using var services = CliConfiguration.BuildServices();
             var retentionDays = services.GetRequiredService<IOptions<WebhookOptions>>().Value.RetentionDays;
             if (back is { } age && ReconcileWindow.RefuseSince(age, retentionDays) is { } why)
